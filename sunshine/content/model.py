@@ -1,0 +1,319 @@
+"""The content contract (../shared/CONTENT-SPEC.md) written as pydantic models.
+
+These classes are the single definition of every record kind: the loader
+validates YAML against them, the JSON Schemas under ``/schema/`` are
+generated from them, and the templates read them.  Field titles carry the
+Chinese element names of the national item-guide standard so that editors
+see them in their editor's hover help.
+
+Ids are not YAML keys (they come from file names), so they live in a private
+attribute exposed read-only as ``.id``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
+
+SiteLevel = Literal["国家级", "省级", "市级", "县级"]
+DepartmentLevel = Literal["中央驻地", "省级", "市级", "县级"]
+DepartmentKind = Literal["行政机关", "事业单位", "中介服务机构", "公共服务企业"]
+StaffRole = Literal["首席代表", "A岗", "B岗", "工作人员"]
+ItemType = Literal[
+    "行政许可",
+    "行政给付",
+    "行政确认",
+    "行政裁决",
+    "行政奖励",
+    "行政征收",
+    "其他行政权力",
+    "公共服务",
+    "便民服务",
+]
+ITEM_TYPES: tuple[str, ...] = ItemType.__args__  # type: ignore[attr-defined]
+ItemStatus = Literal["在办", "暂停", "已取消", "已下放"]
+ITEM_STATUSES: tuple[str, ...] = ItemStatus.__args__  # type: ignore[attr-defined]
+ChangeAction = Literal["新增", "保留", "调整", "取消", "下放", "承接"]
+Audience = Literal["自然人", "法人", "自然人和法人"]
+AUDIENCES: tuple[str, ...] = Audience.__args__  # type: ignore[attr-defined]
+MaterialForm = Literal["原件", "复印件", "原件和复印件", "电子件"]
+ResultType = Literal["出证", "出文", "审批办结", "其他"]
+FeedbackKind = Literal["咨询", "投诉", "建议"]
+
+ONLINE_DEPTHS = {
+    0: "不可网办",
+    1: "网上咨询",
+    2: "网上预约/表格下载",
+    3: "网上受理，现场领取",
+    4: "全程网办",
+}
+
+Url = Annotated[str, Field(pattern=r"^https?://[^\s/$.?#][^\s]*$", description="http:// 或 https:// 开头的网址")]
+FormPath = Annotated[str, Field(description="forms/ 下的文件路径，如 forms/shenqingbiao.pdf")]
+NonNegInt = Annotated[int, Field(ge=0)]
+
+
+class Record(BaseModel):
+    """Base of every contract model: unknown keys are errors, numbers are accepted where text is expected."""
+
+    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True, str_strip_whitespace=True)
+
+
+class Identified(Record):
+    """A record that has a file of its own and therefore an id (the file name)."""
+
+    _id: str = PrivateAttr(default="")
+    _source: str = PrivateAttr(default="")
+
+    @property
+    def id(self) -> str:
+        return self._id
+
+    @property
+    def source(self) -> str:
+        """The path of the file the record came from, relative to the content root."""
+        return self._source
+
+
+# --- site.yaml -------------------------------------------------------------
+
+
+class Identifiers(Record):
+    site_code: str | None = Field(None, title="网站标识码")
+    icp: str | None = Field(None, title="ICP备案号")
+    police: str | None = Field(None, title="公安备案号")
+    sponsor: str | None = Field(None, title="主办单位")
+
+
+DEFAULT_DEADLINES: dict[str, int] = {"咨询": 2, "投诉": 10, "建议": 15}
+
+
+class FeedbackSettings(Record):
+    server_url: Url | None = Field(None, title="互动服务器地址")
+    deadlines: dict[FeedbackKind, NonNegInt] = Field(default_factory=dict, title="答复时限（工作日）")
+
+    def deadline(self, kind: str) -> int:
+        """Working days allowed to answer a message of this kind (contract default when unset)."""
+        return self.deadlines.get(kind, DEFAULT_DEADLINES.get(kind, 15))  # type: ignore[call-overload]
+
+
+class ReformRound(Record):
+    round: int = Field(title="轮次")
+    name: str | None = Field(None, title="名称")
+    date: dt.date | None = Field(None, title="日期")
+    document: str | None = Field(None, title="文件")
+
+
+class Site(Record):
+    name: str = Field(title="中心名称")
+    short_name: str | None = Field(None, title="简称")
+    level: SiteLevel = Field(title="层级")
+    region: str | None = Field(None, title="行政区划")
+    address: str = Field(title="地址")
+    phone: str = Field(title="咨询电话")
+    complaint_phone: str = Field(title="监督投诉电话")
+    hours: str = Field(title="办公时间")
+    email: str | None = Field(None, title="电子邮箱")
+    base_url: Url | None = Field(None, title="站点地址")
+    identifiers: Identifiers = Field(default_factory=Identifiers, title="网站标识")
+    feedback: FeedbackSettings = Field(default_factory=FeedbackSettings, title="互动设置")
+    reform_rounds: list[ReformRound] = Field(default_factory=list, title="清理整顿轮次")
+
+
+# --- departments/<id>.yaml ---------------------------------------------------
+
+
+class Department(Identified):
+    name: str = Field(title="单位名称")
+    short_name: str | None = Field(None, title="简称")
+    level: DepartmentLevel = Field(title="层级")
+    kind: DepartmentKind = Field("行政机关", title="类别")
+    address: str | None = Field(None, title="地址")
+    phone: str | None = Field(None, title="电话")
+    complaint_phone: str | None = Field(None, title="投诉电话")
+    hours: str | None = Field(None, title="时间")
+    website: str | None = Field(None, title="网站")
+
+
+# --- windows/<id>.yaml -------------------------------------------------------
+
+
+class Staff(Record):
+    name: str = Field(title="姓名")
+    role: StaffRole = Field("工作人员", title="岗位")
+    badge: str | None = Field(None, title="工号")
+
+
+class Window(Identified):
+    name: str = Field(title="窗口名称")
+    number: str = Field(title="窗口号")
+    area: str | None = Field(None, title="区域/楼层")
+    departments: list[str] = Field(title="进驻单位")
+    staff: list[Staff] = Field(default_factory=list, title="工作人员")
+    hours: str | None = Field(None, title="时间")
+    phone: str | None = Field(None, title="电话")
+
+
+# --- items/<id>.yaml ---------------------------------------------------------
+
+
+class Change(Record):
+    date: dt.date = Field(title="日期")
+    action: ChangeAction = Field(title="变更类型")
+    round: int | None = Field(None, title="清理轮次")
+    document: str | None = Field(None, title="文件")
+    note: str | None = Field(None, title="说明")
+
+
+class Basis(Record):
+    law: str = Field(title="法律法规名称")
+    article: str | None = Field(None, title="条款")
+    text: str | None = Field(None, title="条文内容")
+
+
+class Material(Record):
+    name: str = Field(title="材料名称")
+    required: bool = Field(True, title="是否必需")
+    form: MaterialForm | None = Field(None, title="材料形式")
+    copies: NonNegInt | None = Field(None, title="份数")
+    source: str | None = Field(None, title="来源渠道")
+    note: str | None = Field(None, title="填报须知")
+    template: FormPath | None = Field(None, title="空白表格")
+    sample: FormPath | None = Field(None, title="示例样表")
+
+
+class Step(Record):
+    step: str = Field(title="环节")
+    actor: str | None = Field(None, title="办理人")
+    duration: str | None = Field(None, title="时限")
+    description: str | None = Field(None, title="说明")
+
+
+class TimeLimit(Record):
+    legal: NonNegInt | None = Field(None, title="法定办结时限（工作日）")
+    promised: NonNegInt = Field(title="承诺办结时限（工作日）")
+    note: str | None = Field(None, title="说明")
+
+
+class Fee(Record):
+    name: str | None = Field(None, title="收费项目")
+    standard: str | None = Field(None, title="收费标准")
+    basis: str | None = Field(None, title="收费依据")
+
+
+class Result(Record):
+    name: str | None = Field(None, title="结果名称")
+    type: ResultType | None = Field(None, title="结果类型")
+    sample: FormPath | None = Field(None, title="结果样本")
+
+
+class Online(Record):
+    depth: int = Field(0, ge=0, le=4, title="网上办理深度")
+    url: Url | None = Field(None, title="网上办理地址")
+
+    @property
+    def label(self) -> str:
+        return ONLINE_DEPTHS[self.depth]
+
+
+class Faq(Record):
+    q: str = Field(title="问题")
+    a: str = Field(title="解答（Markdown）")
+
+
+class Item(Identified):
+    name: str = Field(title="事项名称")
+    code: str = Field(title="事项编码")
+    type: ItemType = Field(title="事项类型")
+    department: str = Field(title="实施主体")
+    windows: list[str] = Field(default_factory=list, title="办理窗口")
+    status: ItemStatus = Field(title="事项状态")
+    changes: list[Change] = Field(default_factory=list, title="变更记录")
+    audience: Audience | None = Field(None, title="服务对象")
+    basis: list[Basis] = Field(min_length=1, title="设定依据")
+    conditions: str = Field(title="受理条件（Markdown）")
+    materials: list[Material] = Field(title="申请材料")
+    process: list[Step] = Field(min_length=1, title="办理流程")
+    time_limit: TimeLimit = Field(title="办理时限")
+    fees: list[Fee] = Field(title="收费")
+    result: Result | None = Field(None, title="办理结果")
+    visits: NonNegInt = Field(1, title="到现场次数")
+    online: Online = Field(default_factory=Online, title="网上办理")
+    location: str | None = Field(None, title="办理地点")
+    hours: str | None = Field(None, title="办理时间")
+    consult_phone: str | None = Field(None, title="咨询电话")
+    complaint_phone: str | None = Field(None, title="监督投诉电话")
+    keywords: list[str] = Field(default_factory=list, title="关键词")
+    faq: list[Faq] = Field(default_factory=list, title="常见问题")
+    updated: dt.date = Field(title="更新日期")
+
+    @property
+    def withdrawn(self) -> bool:
+        """Cancelled or devolved: still disclosed, but not offered for application."""
+        return self.status in ("已取消", "已下放")
+
+    def form_paths(self) -> list[tuple[str, str]]:
+        """Every (field path, forms/ path) this item references, for the existence check."""
+        refs: list[tuple[str, str]] = []
+        for i, material in enumerate(self.materials):
+            if material.template:
+                refs.append((f"materials[{i}].template", material.template))
+            if material.sample:
+                refs.append((f"materials[{i}].sample", material.sample))
+        if self.result and self.result.sample:
+            refs.append(("result.sample", self.result.sample))
+        return refs
+
+
+# --- news/*.md and pages/*.md -------------------------------------------------
+
+
+class News(Identified):
+    title: str = Field(title="标题")
+    date: dt.date = Field(title="发布日期")
+    source: str | None = Field(None, title="来源")
+    author: str | None = Field(None, title="作者")
+    summary: str | None = Field(None, title="摘要")
+    tags: list[str] = Field(default_factory=list, title="标签")
+    _body: str = PrivateAttr(default="")
+
+    @property
+    def body(self) -> str:
+        """The Markdown body below the front matter."""
+        return self._body
+
+
+class Page(Identified):
+    title: str = Field(title="标题")
+    order: int = Field(0, title="排序")
+    menu: bool = Field(False, title="列入主导航")
+    updated: dt.date | None = Field(None, title="更新日期")
+    _body: str = PrivateAttr(default="")
+
+    @property
+    def body(self) -> str:
+        return self._body
+
+
+class Synonyms(BaseModel):
+    """synonyms.yaml: term → words a citizen uses for it."""
+
+    model_config = ConfigDict(extra="forbid")
+    groups: dict[str, list[str]] = Field(default_factory=dict)
+
+    @field_validator("groups")
+    @classmethod
+    def _no_empty_words(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        return {term: [w for w in words if w and w.strip()] for term, words in value.items()}
+
+
+RECORD_MODELS: dict[str, type[BaseModel]] = {
+    "site": Site,
+    "department": Department,
+    "window": Window,
+    "item": Item,
+    "news": News,
+    "page": Page,
+}
