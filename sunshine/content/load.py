@@ -82,7 +82,7 @@ def load_tree(root: Path) -> Loaded:
                 record = _load_yaml_record(path, root, model, out)
             if record is not None:
                 record._id = record_id
-                record._source = _rel(path, root)
+                record._file = _rel(path, root)
                 out.records[folder][record_id] = record
     synonyms_path = root / "synonyms.yaml"
     if synonyms_path.is_file():

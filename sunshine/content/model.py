@@ -65,16 +65,16 @@ class Identified(Record):
     """A record that has a file of its own and therefore an id (the file name)."""
 
     _id: str = PrivateAttr(default="")
-    _source: str = PrivateAttr(default="")
+    _file: str = PrivateAttr(default="")
 
     @property
     def id(self) -> str:
         return self._id
 
     @property
-    def source(self) -> str:
+    def file(self) -> str:
         """The path of the file the record came from, relative to the content root."""
-        return self._source
+        return self._file
 
 
 # --- site.yaml -------------------------------------------------------------

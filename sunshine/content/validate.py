@@ -39,12 +39,12 @@ def validate(loaded: Loaded) -> Content:
     for window in windows.values():
         for i, dep in enumerate(window.departments):
             if dep not in departments:
-                at(window.source, ("departments", i), f"departments[{i}]",
+                at(window.file, ("departments", i), f"departments[{i}]",
                    f"单位“{dep}”不存在 (unknown department id)", _nearest(dep, departments, "departments"))
 
     codes: dict[str, str] = {}
     for item in items.values():
-        src = item.source
+        src = item.file
         if item.department not in departments:
             at(src, ("department",), "department", f"单位“{item.department}”不存在 (unknown department id)",
                _nearest(item.department, departments, "departments"))
@@ -80,7 +80,7 @@ def validate(loaded: Loaded) -> Content:
 
     for record in news.values():
         if not record.id.startswith(record.date.isoformat()):
-            at(record.source, ("date",), "date",
+            at(record.file, ("date",), "date",
                f"日期 {record.date} 与文件名中的日期不一致 (date differs from the file name)", severity="warning")
 
     errors = [p for p in problems if p.severity == "error"]
@@ -102,16 +102,16 @@ def validate(loaded: Loaded) -> Content:
 
 def _warn_item(item: Item, at) -> None:  # type: ignore[no-untyped-def]
     if not item.windows and not item.withdrawn and not item.location:
-        at(item.source, ("name",), "windows", "事项未指定办理窗口，也没有办理地点 (no window and no location)",
+        at(item.file, ("name",), "windows", "事项未指定办理窗口，也没有办理地点 (no window and no location)",
            "add windows: [<window id>] so citizens know where to go", severity="warning")
     if item.visits == 0 and item.online.depth < 4 and not item.withdrawn:
-        at(item.source, ("visits",), "visits", "到现场次数为 0，但事项不能全程网办 (visits 0 while not fully online)",
+        at(item.file, ("visits",), "visits", "到现场次数为 0，但事项不能全程网办 (visits 0 while not fully online)",
            "check online.depth or visits", severity="warning")
     if item.online.depth > 0 and not item.online.url and not item.withdrawn:
-        at(item.source, ("online",), "online.url", "可网办事项未给出网上办理地址 (online depth without url)",
+        at(item.file, ("online",), "online.url", "可网办事项未给出网上办理地址 (online depth without url)",
            severity="warning")
     if item.withdrawn and not item.changes:
-        at(item.source, ("status",), "changes", f"事项状态为{item.status}，但没有变更记录 (no change record)",
+        at(item.file, ("status",), "changes", f"事项状态为{item.status}，但没有变更记录 (no change record)",
            "add the change (date, action, document) so citizens know why", severity="warning")
 
 

@@ -75,7 +75,7 @@ def parse_yaml(text: str, first_line: int = 1) -> Parsed:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + first_line if mark else None
         message = " ".join(str(x) for x in (exc.context, exc.problem) if x)
-        hint = "YAML is indented with spaces, never tabs" if "\\t" in message or "\t" in message else ""
+        hint = "YAML is indented with spaces, never tabs" if "tab" in message else ""
         if not hint and "found character" in message:
             hint = "quote the value if it contains special characters"
         raise YamlSyntaxError(line, f"YAML syntax error: {message}", hint) from None
