@@ -52,8 +52,16 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     store.init_app(app)
     web.init_app(app)
+    from . import search_views
+
+    search_views.init_app(app)
     if app.config["FEEDBACK_ENABLED"]:
         from . import feedback
 
         feedback.init_app(app)
+    elif app.config.get("FEEDBACK_DB_URL"):
+        # A static build publishing replies and statistics from a feedback database (read-only).
+        from .feedback import publish
+
+        publish.init_app(app)
     return app

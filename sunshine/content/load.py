@@ -3,8 +3,9 @@
 Each file is decoded, parsed (keeping lines) and checked against its model in
 :mod:`sunshine.content.model`.  Problems are collected, never raised one by
 one; :func:`load_tree` returns the records it could build together with the
-problems of the ones it could not.  Rules that span records live in
-:mod:`sunshine.content.validate`.
+problems of the ones it could not, and the raw data of every file that was at
+least a YAML mapping, so that :mod:`sunshine.content.validate` can still check
+the references of a record that failed its model.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from pydantic import BaseModel, ValidationError
 
 from .model import Department, Identified, Item, News, Page, Site, Synonyms, Window
 from .problems import Problem
-from .yamlio import Parsed, YamlSyntaxError, decode, parse_yaml, split_front_matter
+from .yamlio import Parsed, YamlSyntaxError, decode, front_matter_unclosed, parse_yaml, split_front_matter
 
 ID_RE = re.compile(r"^[a-z0-9-]+$")
 NEWS_NAME_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})-([a-z0-9-]+)$")
@@ -42,11 +43,18 @@ M = TypeVar("M", bound=BaseModel)
 
 @dataclass
 class Loaded:
-    """What the load stage produced: records by kind, the parse of each file, and problems."""
+    """What the load stage produced: records by kind, the parse and raw data of each file, and problems."""
 
     root: Path
     site: Site | None = None
     records: dict[str, dict[str, Identified]] = field(default_factory=lambda: {k: {} for k in RECORD_FOLDERS})
+    #: folder → id → (file, raw mapping) for every record file that parsed, valid or not.
+    raw: dict[str, dict[str, tuple[str, dict[str, Any]]]] = field(
+        default_factory=lambda: {k: {} for k in RECORD_FOLDERS}
+    )
+    #: folder → ids of every file with a valid name, whatever its content (references to it are not dangling).
+    ids: dict[str, set[str]] = field(default_factory=lambda: {k: set() for k in RECORD_FOLDERS})
+    site_raw: dict[str, Any] | None = None
     parsed: dict[str, Parsed] = field(default_factory=dict)
     forms: list[str] = field(default_factory=list)
     synonyms: dict[str, list[str]] = field(default_factory=dict)
@@ -55,52 +63,113 @@ class Loaded:
 
 def load_tree(root: Path) -> Loaded:
     """Read the whole tree under ``root``; never raises for bad content."""
+    root = Path(root)
     out = Loaded(root)
     if not root.is_dir():
         out.problems.append(Problem(str(root), None, "", "内容目录不存在 (content folder not found)"))
         return out
-    site_path = root / "site.yaml"
-    if site_path.is_file():
-        out.site = _load_yaml_record(site_path, root, Site, out)
-    else:
-        out.problems.append(
-            Problem("site.yaml", None, "", "缺少 site.yaml (the center's own record is required)")
-        )
+    _load_site(root, out)
     for folder, (model, suffix) in RECORD_FOLDERS.items():
         directory = root / folder
-        if not directory.is_dir():
+        if directory.exists() and not directory.is_dir():
+            out.problems.append(
+                Problem(
+                    folder,
+                    None,
+                    "",
+                    f"{folder} 应为目录 (a folder is expected here)",
+                    f"move the file away and create the folder {folder}/",
+                )
+            )
             continue
-        for path in sorted(directory.iterdir()):
-            if path.name.startswith("."):
-                continue
+        for path in _list_dir(directory, root, out):
             record_id = _record_id(path, root, folder, suffix, out)
             if record_id is None:
                 continue
+            out.ids[folder].add(record_id)
             if suffix == ".md":
-                record = _load_markdown_record(path, root, model, out)
+                record = _load_markdown_record(path, root, model, out, folder, record_id)
             else:
-                record = _load_yaml_record(path, root, model, out)
+                record = _load_yaml_record(path, root, model, out, folder, record_id)
             if record is not None:
                 record._id = record_id
                 record._file = _rel(path, root)
                 out.records[folder][record_id] = record
-    synonyms_path = root / "synonyms.yaml"
-    if synonyms_path.is_file():
-        parsed = _parse_file(synonyms_path, root, out)
-        if parsed is not None:
-            syn = _validate(Synonyms, {"groups": parsed.data}, _shift(parsed), _rel(synonyms_path, root), out)
-            if syn is not None:
-                out.synonyms = syn.groups
+    _load_synonyms(root, out)
     forms_dir = root / "forms"
     if forms_dir.is_dir():
-        out.forms = sorted(_rel(p, root) for p in forms_dir.rglob("*") if p.is_file() and not p.name.startswith("."))
-    for path in sorted(root.iterdir()):
-        if path.name not in KNOWN_TOP and not path.name.startswith("."):
+        try:
+            out.forms = sorted(
+                _rel(p, root) for p in forms_dir.rglob("*") if p.is_file() and not p.name.startswith(".")
+            )
+        except OSError as exc:
             out.problems.append(
-                Problem(_rel(path, root), None, "", "内容目录中的未知文件或目录，已忽略 (ignored)",
-                        "see CONTENT-SPEC.md for the layout", severity="warning")
+                Problem("forms", None, "", f"无法读取 forms/ 目录 (unreadable): {exc.strerror}")
+            )
+    elif forms_dir.exists():
+        out.problems.append(Problem("forms", None, "", "forms 应为目录 (a folder is expected here)"))
+    for path in _list_dir(root, root, out):
+        if path.name not in KNOWN_TOP:
+            out.problems.append(
+                Problem(
+                    _rel(path, root),
+                    None,
+                    "",
+                    "内容目录中的未知文件或目录，已忽略 (ignored)",
+                    "see docs/editors.md for the layout",
+                    severity="warning",
+                )
             )
     return out
+
+
+def _list_dir(directory: Path, root: Path, out: Loaded) -> list[Path]:
+    """The visible entries of ``directory`` in name order; a problem instead of an exception if unreadable."""
+    if not directory.is_dir():
+        return []
+    try:
+        return sorted(p for p in directory.iterdir() if not p.name.startswith("."))
+    except OSError as exc:
+        out.problems.append(
+            Problem(_rel(directory, root) or ".", None, "", f"无法读取目录 (unreadable): {exc.strerror}")
+        )
+        return []
+
+
+def _load_site(root: Path, out: Loaded) -> None:
+    site_path = root / "site.yaml"
+    if site_path.is_file():
+        parsed = _parse_file(site_path, root, out)
+        if parsed is not None:
+            out.site_raw = parsed.data
+            out.site = _validate(Site, parsed.data, parsed, "site.yaml", out)
+    elif site_path.exists():
+        out.problems.append(
+            Problem("site.yaml", None, "", "site.yaml 应为文件，而不是目录 (a file is expected)")
+        )
+    else:
+        hint = (
+            "the file name must be exactly site.yaml"
+            if (root / "site.yml").exists()
+            else "see docs/editors.md"
+        )
+        out.problems.append(
+            Problem("site.yaml", None, "", "缺少 site.yaml (the center's own record is required)", hint)
+        )
+
+
+def _load_synonyms(root: Path, out: Loaded) -> None:
+    path = root / "synonyms.yaml"
+    if not path.exists():
+        return
+    if not path.is_file():
+        out.problems.append(Problem("synonyms.yaml", None, "", "synonyms.yaml 应为文件 (a file is expected)"))
+        return
+    parsed = _parse_file(path, root, out, what="词条: [同义词, …]")
+    if parsed is not None:
+        syn = _validate(Synonyms, {"groups": parsed.data}, _shift(parsed), "synonyms.yaml", out)
+        if syn is not None:
+            out.synonyms = syn.groups
 
 
 def _rel(path: Path, root: Path) -> str:
@@ -111,11 +180,25 @@ def _record_id(path: Path, root: Path, folder: str, suffix: str, out: Loaded) ->
     """The id of a record file, or None (with a problem) when its name breaks the contract."""
     rel = _rel(path, root)
     if path.is_dir():
-        out.problems.append(Problem(rel, None, "", f"{folder}/ 下不应有子目录 (no sub-folders here)"))
+        out.problems.append(
+            Problem(
+                rel,
+                None,
+                "",
+                f"{folder}/ 下不应有子目录 (no sub-folders here)",
+                f"each record is one {suffix} file directly in {folder}/",
+            )
+        )
         return None
     if path.suffix != suffix:
         out.problems.append(
-            Problem(rel, None, "", f"文件扩展名应为 {suffix} (bad file name)", f"rename it to {path.stem}{suffix}")
+            Problem(
+                rel,
+                None,
+                "",
+                f"文件扩展名应为 {suffix} (bad file name)",
+                f"rename it to {_suggest_id(path.stem)}{suffix}",
+            )
         )
         return None
     stem = path.stem
@@ -123,24 +206,49 @@ def _record_id(path: Path, root: Path, folder: str, suffix: str, out: Loaded) ->
         match = NEWS_NAME_RE.match(stem)
         if not match:
             out.problems.append(
-                Problem(rel, None, "", "新闻文件名应为 YYYY-MM-DD-<id>.md (bad file name)",
-                        "e.g. news/2010-06-01-kaiye-yishi.md; id: lowercase letters, digits and -")
+                Problem(
+                    rel,
+                    None,
+                    "",
+                    "新闻文件名应为 YYYY-MM-DD-<id>.md (bad file name)",
+                    "e.g. news/2010-06-01-kaiye-yishi.md; id: lowercase letters, digits and -",
+                )
             )
             return None
         try:
             dt.date.fromisoformat(match.group(1))
         except ValueError:
-            out.problems.append(Problem(rel, None, "", f"文件名中的日期 {match.group(1)} 不存在 (impossible date)"))
+            out.problems.append(
+                Problem(
+                    rel,
+                    None,
+                    "",
+                    f"文件名中的日期 {match.group(1)} 不存在 (impossible date)",
+                    "the file name starts with a real date YYYY-MM-DD",
+                )
+            )
             return None
         return stem
     if not ID_RE.match(stem):
-        suggestion = re.sub(r"[^a-z0-9-]+", "-", stem.lower()).strip("-") or "item-id"
         out.problems.append(
-            Problem(rel, None, "", "文件名只能用小写字母、数字和 - (bad file name; it is the record's id and URL)",
-                    f"rename it to {suggestion}{suffix}")
+            Problem(
+                rel,
+                None,
+                "",
+                "文件名只能用小写字母、数字和 - (bad file name; it is the record's id and URL)",
+                f"rename it to {_suggest_id(stem)}{suffix}",
+            )
         )
         return None
     return stem
+
+
+def _suggest_id(stem: str) -> str:
+    """A contract-valid id close to ``stem``: lowercase, runs of anything else become one '-'."""
+    from pypinyin import lazy_pinyin  # imported only for a bad name: Chinese names get their pinyin
+
+    text = "-".join(lazy_pinyin(stem))
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "record-id"
 
 
 def _read_text(path: Path, root: Path, out: Loaded) -> str | None:
@@ -148,20 +256,32 @@ def _read_text(path: Path, root: Path, out: Loaded) -> str | None:
     try:
         text = decode(path.read_bytes())
     except UnicodeDecodeError as exc:
+        line = path.read_bytes()[: exc.start].count(b"\n") + 1
         out.problems.append(
-            Problem(rel, None, "", f"文件不是 UTF-8 编码 (byte {exc.start})", "save the file as UTF-8")
+            Problem(
+                rel,
+                line,
+                "",
+                f"文件不是 UTF-8 编码 (not UTF-8; byte {exc.start})",
+                "save the file as UTF-8 (in Notepad: Save As → Encoding UTF-8)",
+            )
         )
         return None
     except OSError as exc:
-        out.problems.append(Problem(rel, None, "", f"无法读取文件: {exc.strerror}"))
+        out.problems.append(Problem(rel, None, "", f"无法读取文件 (unreadable): {exc.strerror}"))
         return None
     if not text.strip():
-        out.problems.append(Problem(rel, None, "", "文件为空 (empty file)", "delete it or fill in its fields"))
+        out.problems.append(
+            Problem(rel, None, "", "文件为空 (empty file)", "delete it or fill in its fields")
+        )
         return None
     return text
 
 
-def _parse_file(path: Path, root: Path, out: Loaded, text: str | None = None, first_line: int = 1) -> Parsed | None:
+def _parse_file(
+    path: Path, root: Path, out: Loaded, text: str | None = None, first_line: int = 1, what: str = "字段: 值"
+) -> Parsed | None:
+    """Parse a file (or the given front matter ``text``) into a mapping with lines, or report why not."""
     rel = _rel(path, root)
     if text is None:
         text = _read_text(path, root, out)
@@ -173,38 +293,95 @@ def _parse_file(path: Path, root: Path, out: Loaded, text: str | None = None, fi
         out.problems.append(Problem(rel, exc.line, "", exc.message, exc.hint))
         return None
     for key_path, line in parsed.duplicates:
-        out.problems.append(Problem(rel, line, _dotted(key_path), "重复的字段 (duplicate key)", "keep only one"))
-    if not isinstance(parsed.data, dict):
         out.problems.append(
-            Problem(rel, parsed.line(()), "", "顶层应为“字段: 值”的映射 (a mapping of keys to values)")
+            Problem(
+                rel,
+                line,
+                _dotted(key_path),
+                "重复的字段 (duplicate key)",
+                "keep only one; the last one would win",
+            )
+        )
+    if parsed.data is None:
+        out.problems.append(
+            Problem(
+                rel,
+                first_line,
+                "",
+                "没有任何字段 (no keys: the file holds only comments)",
+                "fill in the fields or delete the file",
+            )
+        )
+        return None
+    if not isinstance(parsed.data, dict):
+        shape = (
+            "列表 (a list)"
+            if isinstance(parsed.data, list)
+            else f"单个值 (a single value: {parsed.data!r:.40})"
+        )
+        out.problems.append(
+            Problem(
+                rel,
+                parsed.line(()),
+                "",
+                f"顶层应为“{what}”的映射，而不是{shape}",
+                "write one `key: value` per line at the left margin",
+            )
         )
         return None
     out.parsed[rel] = parsed
     return parsed
 
 
-def _load_yaml_record(path: Path, root: Path, model: type[M], out: Loaded) -> M | None:
+def _load_yaml_record(
+    path: Path, root: Path, model: type[M], out: Loaded, folder: str, record_id: str
+) -> M | None:
     parsed = _parse_file(path, root, out)
     if parsed is None:
         return None
-    return _validate(model, parsed.data, parsed, _rel(path, root), out)
+    rel = _rel(path, root)
+    out.raw[folder][record_id] = (rel, parsed.data)
+    return _validate(model, parsed.data, parsed, rel, out)
 
 
-def _load_markdown_record(path: Path, root: Path, model: type[M], out: Loaded) -> M | None:
+def _load_markdown_record(
+    path: Path, root: Path, model: type[M], out: Loaded, folder: str, record_id: str
+) -> M | None:
     rel = _rel(path, root)
     text = _read_text(path, root, out)
     if text is None:
         return None
     split = split_front_matter(text)
     if split is None:
-        out.problems.append(
-            Problem(rel, 1, "", "缺少 YAML 前置元数据 (front matter)", "start the file with --- , the keys, then ---")
-        )
+        if front_matter_unclosed(text):
+            out.problems.append(
+                Problem(
+                    rel,
+                    1,
+                    "",
+                    "前置元数据没有结束行 --- (front matter not closed)",
+                    "add a line with only --- after the keys",
+                )
+            )
+        else:
+            out.problems.append(
+                Problem(
+                    rel,
+                    1,
+                    "",
+                    "缺少 YAML 前置元数据 (front matter)",
+                    "start the file with a line ---, then the keys (title: …), then ---",
+                )
+            )
         return None
     front, body, _body_line = split
+    if not front.strip():
+        out.problems.append(Problem(rel, 1, "", "前置元数据为空 (empty front matter)", "add at least title:"))
+        return None
     parsed = _parse_file(path, root, out, text=front, first_line=2)
     if parsed is None:
         return None
+    out.raw[folder][record_id] = (rel, parsed.data)
     record = _validate(model, parsed.data, parsed, rel, out)
     if record is not None:
         record._body = body  # type: ignore[attr-defined]
@@ -225,6 +402,13 @@ def _validate(model: type[M], data: Any, parsed: Parsed, rel: str, out: Loaded) 
         for error in exc.errors(include_url=False):
             out.problems.append(_problem_from(error, model, parsed, rel))
         return None
+    except (
+        RecursionError,
+        ValueError,
+        TypeError,
+    ) as exc:  # a guard: pydantic reports bad data as ValidationError
+        out.problems.append(Problem(rel, parsed.line(()), "", f"无法校验 (cannot validate): {exc}"))
+        return None
 
 
 def _dotted(loc: tuple[Any, ...]) -> str:
@@ -239,49 +423,107 @@ def _dotted(loc: tuple[Any, ...]) -> str:
 
 def _problem_from(error: Any, model: type[BaseModel], parsed: Parsed, rel: str) -> Problem:
     """Turn one pydantic error into an editor-facing problem with a line and a hint."""
-    loc = tuple(p for p in error["loc"] if p != "groups" or model is not Synonyms)
+    raw_loc = tuple(p for p in error["loc"] if p != "[key]")
+    loc = raw_loc[1:] if model is Synonyms and raw_loc[:1] == ("groups",) else raw_loc
     kind = error["type"]
     ctx = error.get("ctx") or {}
     value = error.get("input")
-    line = parsed.line(tuple(error["loc"]))
+    shown = _show(value)
+    line = parsed.line(raw_loc)
     name = _dotted(loc)
     if kind == "missing":
         title = _field_title(model, loc)
-        return Problem(rel, line, name, f"缺少必填字段 (required){f'：{title}' if title else ''}",
-                       f"add `{loc[-1]}:` to this record")
+        message = f"缺少必填字段{f'“{title}”' if title else ''} (required)"
+        typo = _misspelt_as(str(loc[-1]), raw_loc[:-1], model, loc[:-1], parsed)
+        if typo:
+            return Problem(
+                rel,
+                parsed.lines[(*raw_loc[:-1], typo)],
+                name,
+                message,
+                f'is "{typo}" a typo for "{loc[-1]}"?',
+            )
+        return Problem(rel, line, name, message, f"add `{loc[-1]}:` to this record")
     if kind == "extra_forbidden":
         known = _known_keys(model, loc[:-1])
         close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
         hint = f'did you mean "{close[0]}"?' if close else "known keys: " + ", ".join(known)
         return Problem(rel, line, name, "未知字段 (unknown key)", hint)
-    if value is None and kind.endswith("_type"):
-        return Problem(rel, line, name, "不能为空 (empty value)", "write a value after the colon or delete the key")
+    if error["loc"][-1:] == ("[key]",) and kind == "literal_error":
+        return Problem(
+            rel,
+            line,
+            name,
+            f"“{shown}”不是允许的名称 (not an allowed key)",
+            f"use one of: {ctx.get('expected', '')}",
+        )
+    if value is None and (kind.endswith("_type") or kind in ("literal_error", "date_format")):
+        return Problem(
+            rel, line, name, "不能为空 (empty value)", "write a value after the colon or delete the key"
+        )
     if kind == "literal_error":
-        expected = ctx.get("expected", "")
-        return Problem(rel, line, name, f"取值“{value}”不在允许范围 (not one of the allowed words)",
-                       f"use one of: {expected}")
-    if kind.startswith("date") or kind.startswith("datetime"):
-        return Problem(rel, line, name, f"“{value}”不是有效日期 (not a real date)",
-                       "write YYYY-MM-DD, a date that exists")
-    if kind.startswith("int") or kind == "float_type":
-        return Problem(rel, line, name, f"“{value}”应为整数 (not a whole number)")
+        return Problem(
+            rel,
+            line,
+            name,
+            f"“{shown}”不在允许范围 (not one of the allowed words)",
+            f"use one of: {ctx.get('expected', '')}",
+        )
+    if kind.startswith(("date", "datetime")):
+        return Problem(
+            rel,
+            line,
+            name,
+            f"“{shown}”不是有效日期 (not a real date)",
+            "write YYYY-MM-DD, a date that exists",
+        )
+    if kind.startswith("int") or kind in ("float_type", "finite_number"):
+        return Problem(rel, line, name, f"“{shown}”应为整数 (not a whole number)")
     if kind.startswith("bool"):
-        return Problem(rel, line, name, f"“{value}”应为 true 或 false (not a yes/no value)")
-    if kind in ("list_type", "tuple_type"):
-        return Problem(rel, line, name, "应为列表 (a list is expected)", "write each entry on its own line after '- '")
+        return Problem(rel, line, name, f"“{shown}”应为 true 或 false (not a yes/no value)")
+    if kind in ("list_type", "tuple_type", "set_type"):
+        return Problem(
+            rel, line, name, "应为列表 (a list is expected)", "write each entry on its own line after '- '"
+        )
     if kind in ("dict_type", "model_type", "model_attributes_type"):
-        return Problem(rel, line, name, "应为“字段: 值”的映射 (a mapping is expected)")
+        return Problem(
+            rel,
+            line,
+            name,
+            "应为“字段: 值”的映射 (a mapping is expected)",
+            "write the keys indented under this one",
+        )
     if kind == "string_type":
-        return Problem(rel, line, name, "应为文字 (text is expected)", "quote the value")
+        return Problem(rel, line, name, f"应为文字，而不是“{shown}” (text is expected)", "quote the value")
     if kind == "too_short":
         return Problem(rel, line, name, "不能为空列表 (at least one entry is required)")
     if kind == "greater_than_equal":
-        return Problem(rel, line, name, f"“{value}”应大于等于 {ctx.get('ge')} (too small)")
+        return Problem(rel, line, name, f"“{shown}”应大于等于 {ctx.get('ge')} (too small)")
     if kind == "less_than_equal":
-        return Problem(rel, line, name, f"“{value}”应小于等于 {ctx.get('le')} (too large)")
+        return Problem(rel, line, name, f"“{shown}”应小于等于 {ctx.get('le')} (too large)")
     if kind == "string_pattern_mismatch":
-        return Problem(rel, line, name, f"“{value}”不是有效网址 (not a URL)", "start it with http:// or https://")
-    return Problem(rel, line, name, str(error["msg"]))
+        return Problem(
+            rel, line, name, f"“{shown}”不是有效网址 (not a URL)", "start it with http:// or https://"
+        )
+    return Problem(rel, line, name, f"取值无效 (invalid value): {error['msg']}")
+
+
+def _misspelt_as(
+    key: str, where: tuple[Any, ...], model: type[BaseModel], loc: tuple[Any, ...], parsed: Parsed
+) -> str | None:
+    """An unknown key written beside a missing one that looks like it (``matrials`` for ``materials``)."""
+    known = set(_known_keys(model, loc))
+    siblings = [k[-1] for k in parsed.lines if len(k) == len(where) + 1 and k[:-1] == where]
+    unknown = [k for k in siblings if isinstance(k, str) and k not in known]
+    close = difflib.get_close_matches(key, unknown, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def _show(value: Any) -> str:
+    """A value as the editor wrote it, cut short so one line stays one line."""
+    text = value.isoformat() if isinstance(value, dt.date) else str(value)
+    text = text.replace("\n", " ")
+    return text if len(text) <= 40 else text[:37] + "…"
 
 
 def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:

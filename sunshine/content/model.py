@@ -13,9 +13,11 @@ attribute exposed read-only as ``.id``.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, field_validator
+from pydantic_core import PydanticCustomError
 
 SiteLevel = Literal["国家级", "省级", "市级", "县级"]
 DepartmentLevel = Literal["中央驻地", "省级", "市级", "县级"]
@@ -50,9 +52,34 @@ ONLINE_DEPTHS = {
     4: "全程网办",
 }
 
-Url = Annotated[str, Field(pattern=r"^https?://[^\s/$.?#][^\s]*$", description="http:// 或 https:// 开头的网址")]
+Url = Annotated[
+    str, Field(pattern=r"^https?://[^\s/$.?#][^\s]*$", description="http:// 或 https:// 开头的网址")
+]
 FormPath = Annotated[str, Field(description="forms/ 下的文件路径，如 forms/shenqingbiao.pdf")]
+_FORM_RULE = "forms/ 下已有文件的路径（如 forms/shenqingbiao.pdf），不得用 .. 跳出 forms/"
 NonNegInt = Annotated[int, Field(ge=0)]
+
+_DATE_TEXT = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _date_as_written(value: object) -> object:
+    """Accept a YAML date or the text YYYY-MM-DD (a quoted date).
+
+    Numbers are refused: pydantic would read them as Unix time.
+    """
+    if isinstance(value, dt.datetime):
+        raise PydanticCustomError("date_format", "a date without a time is expected")
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and _DATE_TEXT.match(value.strip()):
+        return value.strip()
+    if value is None:
+        return value
+    raise PydanticCustomError("date_format", "a date written YYYY-MM-DD is expected")
+
+
+#: A calendar date written YYYY-MM-DD (quoted or not) that exists.
+Date = Annotated[dt.date, BeforeValidator(_date_as_written), Field(description="日期，写作 YYYY-MM-DD")]
 
 
 class Record(BaseModel):
@@ -81,6 +108,7 @@ class Identified(Record):
 
 
 class Identifiers(Record):
+    model_config = ConfigDict(title="网站标识")
     site_code: str | None = Field(None, title="网站标识码")
     icp: str | None = Field(None, title="ICP备案号")
     police: str | None = Field(None, title="公安备案号")
@@ -91,6 +119,7 @@ DEFAULT_DEADLINES: dict[str, int] = {"咨询": 2, "投诉": 10, "建议": 15}
 
 
 class FeedbackSettings(Record):
+    model_config = ConfigDict(title="互动设置")
     server_url: Url | None = Field(None, title="互动服务器地址")
     deadlines: dict[FeedbackKind, NonNegInt] = Field(default_factory=dict, title="答复时限（工作日）")
 
@@ -100,13 +129,15 @@ class FeedbackSettings(Record):
 
 
 class ReformRound(Record):
+    model_config = ConfigDict(title="清理整顿轮次")
     round: int = Field(title="轮次")
     name: str | None = Field(None, title="名称")
-    date: dt.date | None = Field(None, title="日期")
+    date: Date | None = Field(None, title="日期")
     document: str | None = Field(None, title="文件")
 
 
 class Site(Record):
+    model_config = ConfigDict(title="政务服务中心 (site.yaml)")
     name: str = Field(title="中心名称")
     short_name: str | None = Field(None, title="简称")
     level: SiteLevel = Field(title="层级")
@@ -126,6 +157,7 @@ class Site(Record):
 
 
 class Department(Identified):
+    model_config = ConfigDict(title="单位 (departments/<id>.yaml)")
     name: str = Field(title="单位名称")
     short_name: str | None = Field(None, title="简称")
     level: DepartmentLevel = Field(title="层级")
@@ -141,16 +173,20 @@ class Department(Identified):
 
 
 class Staff(Record):
+    model_config = ConfigDict(title="工作人员")
     name: str = Field(title="姓名")
     role: StaffRole = Field("工作人员", title="岗位")
     badge: str | None = Field(None, title="工号")
 
 
 class Window(Identified):
+    model_config = ConfigDict(title="窗口 (windows/<id>.yaml)")
     name: str = Field(title="窗口名称")
     number: str = Field(title="窗口号")
     area: str | None = Field(None, title="区域/楼层")
-    departments: list[str] = Field(title="进驻单位")
+    departments: list[str] = Field(
+        title="进驻单位", description="单位 id 列表；每个 id 必须是 departments/ 下已有的文件名（不含 .yaml）"
+    )
     staff: list[Staff] = Field(default_factory=list, title="工作人员")
     hours: str | None = Field(None, title="时间")
     phone: str | None = Field(None, title="电话")
@@ -160,31 +196,37 @@ class Window(Identified):
 
 
 class Change(Record):
-    date: dt.date = Field(title="日期")
+    model_config = ConfigDict(title="变更记录")
+    date: Date = Field(title="日期")
     action: ChangeAction = Field(title="变更类型")
-    round: int | None = Field(None, title="清理轮次")
+    round: int | None = Field(
+        None, title="清理轮次", description="必须是 site.yaml 中 reform_rounds 已定义的 round"
+    )
     document: str | None = Field(None, title="文件")
     note: str | None = Field(None, title="说明")
 
 
 class Basis(Record):
+    model_config = ConfigDict(title="设定依据")
     law: str = Field(title="法律法规名称")
     article: str | None = Field(None, title="条款")
     text: str | None = Field(None, title="条文内容")
 
 
 class Material(Record):
+    model_config = ConfigDict(title="申请材料")
     name: str = Field(title="材料名称")
     required: bool = Field(True, title="是否必需")
     form: MaterialForm | None = Field(None, title="材料形式")
     copies: NonNegInt | None = Field(None, title="份数")
     source: str | None = Field(None, title="来源渠道")
     note: str | None = Field(None, title="填报须知")
-    template: FormPath | None = Field(None, title="空白表格")
-    sample: FormPath | None = Field(None, title="示例样表")
+    template: FormPath | None = Field(None, title="空白表格", description=_FORM_RULE)
+    sample: FormPath | None = Field(None, title="示例样表", description=_FORM_RULE)
 
 
 class Step(Record):
+    model_config = ConfigDict(title="办理环节")
     step: str = Field(title="环节")
     actor: str | None = Field(None, title="办理人")
     duration: str | None = Field(None, title="时限")
@@ -192,25 +234,42 @@ class Step(Record):
 
 
 class TimeLimit(Record):
-    legal: NonNegInt | None = Field(None, title="法定办结时限（工作日）")
-    promised: NonNegInt = Field(title="承诺办结时限（工作日）")
+    model_config = ConfigDict(title="办理时限")
+    legal: NonNegInt | None = Field(
+        None, title="法定办结时限（工作日）", description="0 表示即办；null 表示无法定时限"
+    )
+    promised: NonNegInt = Field(
+        title="承诺办结时限（工作日）", description="0 表示即办；同时填写 legal 时不得超过 legal"
+    )
     note: str | None = Field(None, title="说明")
 
 
 class Fee(Record):
+    model_config = ConfigDict(title="收费项目")
     name: str | None = Field(None, title="收费项目")
     standard: str | None = Field(None, title="收费标准")
     basis: str | None = Field(None, title="收费依据")
 
 
 class Result(Record):
+    model_config = ConfigDict(title="办理结果")
     name: str | None = Field(None, title="结果名称")
     type: ResultType | None = Field(None, title="结果类型")
-    sample: FormPath | None = Field(None, title="结果样本")
+    sample: FormPath | None = Field(None, title="结果样本", description=_FORM_RULE)
 
 
 class Online(Record):
-    depth: int = Field(0, ge=0, le=4, title="网上办理深度")
+    model_config = ConfigDict(title="网上办理")
+    depth: int = Field(
+        0,
+        ge=0,
+        le=4,
+        title="网上办理深度",
+        description=(
+            "0 不可网办，1 网上咨询，2 网上预约/表格下载，3 网上受理、现场领取，"
+            "4 全程网办（此时 visits 必须为 0）"
+        ),
+    )
     url: Url | None = Field(None, title="网上办理地址")
 
     @property
@@ -219,17 +278,27 @@ class Online(Record):
 
 
 class Faq(Record):
+    model_config = ConfigDict(title="常见问题")
     q: str = Field(title="问题")
     a: str = Field(title="解答（Markdown）")
 
 
 class Item(Identified):
+    model_config = ConfigDict(title="事项 (items/<id>.yaml)")
     name: str = Field(title="事项名称")
-    code: str = Field(title="事项编码")
+    code: str = Field(title="事项编码", description="所有事项之间不得重复")
     type: ItemType = Field(title="事项类型")
-    department: str = Field(title="实施主体")
-    windows: list[str] = Field(default_factory=list, title="办理窗口")
-    status: ItemStatus = Field(title="事项状态")
+    department: str = Field(
+        title="实施主体", description="单位 id：必须是 departments/ 下已有的文件名（不含 .yaml）"
+    )
+    windows: list[str] = Field(
+        default_factory=list,
+        title="办理窗口",
+        description="窗口 id 列表；每个 id 必须是 windows/ 下已有的文件名",
+    )
+    status: ItemStatus = Field(
+        title="事项状态", description="已取消、已下放的事项仍然公开，但标明状态、不再受理"
+    )
     changes: list[Change] = Field(default_factory=list, title="变更记录")
     audience: Audience | None = Field(None, title="服务对象")
     basis: list[Basis] = Field(min_length=1, title="设定依据")
@@ -239,7 +308,7 @@ class Item(Identified):
     time_limit: TimeLimit = Field(title="办理时限")
     fees: list[Fee] = Field(title="收费")
     result: Result | None = Field(None, title="办理结果")
-    visits: NonNegInt = Field(1, title="到现场次数")
+    visits: NonNegInt = Field(1, title="到现场次数", description="online.depth 为 4（全程网办）时必须为 0")
     online: Online = Field(default_factory=Online, title="网上办理")
     location: str | None = Field(None, title="办理地点")
     hours: str | None = Field(None, title="办理时间")
@@ -247,7 +316,7 @@ class Item(Identified):
     complaint_phone: str | None = Field(None, title="监督投诉电话")
     keywords: list[str] = Field(default_factory=list, title="关键词")
     faq: list[Faq] = Field(default_factory=list, title="常见问题")
-    updated: dt.date = Field(title="更新日期")
+    updated: Date = Field(title="更新日期")
 
     @property
     def withdrawn(self) -> bool:
@@ -271,8 +340,9 @@ class Item(Identified):
 
 
 class News(Identified):
+    model_config = ConfigDict(title="新闻 (news/<YYYY-MM-DD>-<id>.md 前置元数据)")
     title: str = Field(title="标题")
-    date: dt.date = Field(title="发布日期")
+    date: Date = Field(title="发布日期")
     source: str | None = Field(None, title="来源")
     author: str | None = Field(None, title="作者")
     summary: str | None = Field(None, title="摘要")
@@ -286,10 +356,11 @@ class News(Identified):
 
 
 class Page(Identified):
+    model_config = ConfigDict(title="页面 (pages/<id>.md 前置元数据)")
     title: str = Field(title="标题")
     order: int = Field(0, title="排序")
     menu: bool = Field(False, title="列入主导航")
-    updated: dt.date | None = Field(None, title="更新日期")
+    updated: Date | None = Field(None, title="更新日期")
     _body: str = PrivateAttr(default="")
 
     @property
@@ -297,11 +368,11 @@ class Page(Identified):
         return self._body
 
 
-class Synonyms(BaseModel):
+class Synonyms(Record):
     """synonyms.yaml: term → words a citizen uses for it."""
 
-    model_config = ConfigDict(extra="forbid")
-    groups: dict[str, list[str]] = Field(default_factory=dict)
+    model_config = ConfigDict(title="搜索同义词 (synonyms.yaml)")
+    groups: dict[str, list[str]] = Field(default_factory=dict, title="词条 → 同义词列表")
 
     @field_validator("groups")
     @classmethod

@@ -31,15 +31,23 @@ class Problem:
         return text
 
 
-class ContentError(Exception):
-    """Raised once, at the end of loading or validation, with every error found."""
+def _order(problem: Problem) -> tuple[str, int, str, str]:
+    return (problem.path, problem.line or 0, problem.field, problem.message)
 
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = sorted(problems, key=lambda p: (p.path, p.line or 0, p.field))
+
+class ContentError(Exception):
+    """Raised once, at the end of loading or validation, with every error (and warning) found."""
+
+    def __init__(self, problems: list[Problem], warnings: list[Problem] | None = None) -> None:
+        self.problems = sorted(problems, key=_order)
+        self.warnings = sorted(warnings or [], key=_order)
         super().__init__(f"{len(self.problems)} problem(s) in the content tree")
 
     def report(self) -> str:
-        """All problems, one a line, then a count."""
-        lines = [str(p) for p in self.problems]
-        lines.append(f"{len(self.problems)} error(s); nothing was written.")
+        """All errors, one a line, then the warnings, then a count."""
+        lines = [str(p) for p in self.problems] + [str(p) for p in self.warnings]
+        summary = f"{len(self.problems)} error(s)"
+        if self.warnings:
+            summary += f", {len(self.warnings)} warning(s)"
+        lines.append(summary + "; nothing was written.")
         return "\n".join(lines)

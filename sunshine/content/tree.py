@@ -50,14 +50,14 @@ class Content:
             return item.location
         windows = self.windows_of(item)
         if windows:
-            return "；".join(
-                f"{self.site.name}{w.area or ''} {w.number}号窗口（{w.name}）" for w in windows
-            )
+            return "；".join(f"{self.site.name}{w.area or ''} {w.number}号窗口（{w.name}）" for w in windows)
         return self.site.address
 
     def item_hours(self, item: Item) -> str:
         """办理时间: the item's own, else its first window's, else the center's."""
-        return item.hours or next((w.hours for w in self.windows_of(item) if w.hours), None) or self.site.hours
+        return (
+            item.hours or next((w.hours for w in self.windows_of(item) if w.hours), None) or self.site.hours
+        )
 
     def item_consult_phone(self, item: Item) -> str:
         """咨询电话: the item's own, else its department's, else the center's."""

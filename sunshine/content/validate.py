@@ -5,126 +5,300 @@ models during loading.  Here come the rules "beyond types" of
 CONTENT-SPEC.md (references exist, unique codes, promised ≤ legal, fully
 online means no visit, referenced forms exist) and the warnings for data
 that is valid but probably not what the editor meant.
+
+References are checked on the raw data of every file that parsed, not only
+on the records that passed their model, so an item with a typo in ``type``
+still has its dangling ``department`` reported in the same run.  A reference
+to a record whose file exists but is broken is not dangling: that file has
+its own problems.
 """
 
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterator
 from pathlib import PurePosixPath
-from typing import cast
+from typing import Any, Protocol, cast
 
-from .load import Loaded
+from .load import Loaded, _dotted
 from .model import Department, Item, News, Page, Window
 from .problems import ContentError, Problem
 from .tree import Content
+
+KeyPath = tuple[str | int, ...]
+
+
+class _Report(Protocol):
+    def __call__(
+        self, source: str, path: KeyPath, message: str, hint: str = "", severity: str = "error"
+    ) -> None: ...
 
 
 def validate(loaded: Loaded) -> Content:
     """Check ``loaded`` and return the linked :class:`Content`; raise ContentError listing every error."""
     problems = list(loaded.problems)
-    departments = cast(dict[str, Department], loaded.records["departments"])
-    windows = cast(dict[str, Window], loaded.records["windows"])
-    items = cast(dict[str, Item], loaded.records["items"])
-    news = cast(dict[str, News], loaded.records["news"])
-    pages = cast(dict[str, Page], loaded.records["pages"])
-    forms = set(loaded.forms)
-    rounds = {r.round for r in loaded.site.reform_rounds} if loaded.site else set()
 
-    def at(record_source: str, path: tuple[str | int, ...], field: str, message: str, hint: str = "",
-           severity: str = "error") -> None:
-        parsed = loaded.parsed.get(record_source)
+    def at(source: str, path: KeyPath, message: str, hint: str = "", severity: str = "error") -> None:
+        parsed = loaded.parsed.get(source)
         line = parsed.line(path) if parsed else None
-        problems.append(Problem(record_source, line, field, message, hint, severity))
+        problems.append(Problem(source, line, _dotted(path), message, hint, severity))
 
-    for window in windows.values():
-        for i, dep in enumerate(window.departments):
-            if dep not in departments:
-                at(window.file, ("departments", i), f"departments[{i}]",
-                   f"单位“{dep}”不存在 (unknown department id)", _nearest(dep, departments, "departments"))
-
-    codes: dict[str, str] = {}
+    _check_references(loaded, at)
+    _check_site(loaded, at)
+    items = cast(dict[str, Item], loaded.records["items"])
+    windows = cast(dict[str, Window], loaded.records["windows"])
     for item in items.values():
-        src = item.file
-        if item.department not in departments:
-            at(src, ("department",), "department", f"单位“{item.department}”不存在 (unknown department id)",
-               _nearest(item.department, departments, "departments"))
-        for i, win in enumerate(item.windows):
-            if win not in windows:
-                at(src, ("windows", i), f"windows[{i}]", f"窗口“{win}”不存在 (unknown window id)",
-                   _nearest(win, windows, "windows"))
-        if item.code in codes:
-            at(src, ("code",), "code", f"事项编码“{item.code}”与 items/{codes[item.code]}.yaml 重复 (duplicate code)",
-               "every item needs its own code")
-        else:
-            codes[item.code] = item.id
-        limit = item.time_limit
-        if limit.legal is not None and limit.promised > limit.legal:
-            at(src, ("time_limit", "promised"), "time_limit.promised",
-               f"承诺时限 {limit.promised} 天超过法定时限 {limit.legal} 天 (promised must not exceed legal)",
-               "a promise may only shorten the legal time limit")
-        if item.online.depth == 4 and item.visits != 0:
-            at(src, ("visits",) if ("visits",) in _lines(loaded, src) else ("online", "depth"), "visits",
-               f"全程网办 (online.depth: 4) 的事项到现场次数应为 0，而不是 {item.visits}",
-               "set visits: 0, or lower online.depth")
-        for i, change in enumerate(item.changes):
-            if change.round is not None and change.round not in rounds:
-                at(src, ("changes", i, "round"), f"changes[{i}].round",
-                   f"清理轮次 {change.round} 未在 site.yaml 的 reform_rounds 中定义 (unknown reform round)",
-                   "add it to reform_rounds in site.yaml")
-        for field, ref in item.form_paths():
-            if not _form_exists(ref, forms):
-                path = tuple(int(p) if p.isdigit() else p for p in field.replace("[", ".").replace("]", "").split("."))
-                at(src, path, field, f"文件“{ref}”不存在 (form file not found)",
-                   "put the file under content/forms/ and write its path as forms/<name>")
-        _warn_item(item, at)
-
-    for record in news.values():
+        _check_item(item, at)
+    _check_windows(windows, at)
+    for record in cast(dict[str, News], loaded.records["news"]).values():
         if not record.id.startswith(record.date.isoformat()):
-            at(record.file, ("date",), "date",
-               f"日期 {record.date} 与文件名中的日期不一致 (date differs from the file name)", severity="warning")
+            at(
+                record.file,
+                ("date",),
+                f"日期 {record.date} 与文件名中的日期不一致 (date differs from the file name)",
+                "rename the file or correct the date",
+                severity="warning",
+            )
 
     errors = [p for p in problems if p.severity == "error"]
+    warnings = sorted(p for p in problems if p.severity == "warning")
     if errors or loaded.site is None:
-        raise ContentError(errors or [Problem("site.yaml", None, "", "site.yaml 无法读取")])
+        raise ContentError(
+            errors or [Problem("site.yaml", None, "", "site.yaml 无法读取 (unreadable)")], warnings
+        )
+    departments = cast(dict[str, Department], loaded.records["departments"])
     return Content(
         root=loaded.root,
         site=loaded.site,
         departments=dict(sorted(departments.items())),
         windows=dict(sorted(windows.items(), key=lambda kv: (kv[1].number, kv[0]))),
         items=dict(sorted(items.items())),
-        news=news,
-        pages=pages,
+        news=dict(sorted(loaded.records["news"].items())),  # type: ignore[arg-type]
+        pages=cast(dict[str, Page], dict(sorted(loaded.records["pages"].items()))),
         forms=loaded.forms,
         synonyms=loaded.synonyms,
-        warnings=sorted(p for p in problems if p.severity == "warning"),
+        warnings=warnings,
     )
 
 
-def _warn_item(item: Item, at) -> None:  # type: ignore[no-untyped-def]
-    if not item.windows and not item.withdrawn and not item.location:
-        at(item.file, ("name",), "windows", "事项未指定办理窗口，也没有办理地点 (no window and no location)",
-           "add windows: [<window id>] so citizens know where to go", severity="warning")
-    if item.visits == 0 and item.online.depth < 4 and not item.withdrawn:
-        at(item.file, ("visits",), "visits", "到现场次数为 0，但事项不能全程网办 (visits 0 while not fully online)",
-           "check online.depth or visits", severity="warning")
-    if item.online.depth > 0 and not item.online.url and not item.withdrawn:
-        at(item.file, ("online",), "online.url", "可网办事项未给出网上办理地址 (online depth without url)",
-           severity="warning")
-    if item.withdrawn and not item.changes:
-        at(item.file, ("status",), "changes", f"事项状态为{item.status}，但没有变更记录 (no change record)",
-           "add the change (date, action, document) so citizens know why", severity="warning")
+# --- references, on raw data --------------------------------------------------
 
 
-def _lines(loaded: Loaded, source: str) -> dict[tuple[str | int, ...], int]:
-    parsed = loaded.parsed.get(source)
-    return parsed.lines if parsed else {}
+def _check_references(loaded: Loaded, at: _Report) -> None:
+    """Every id, round and form path that a window or item names exists; item codes are unique."""
+    departments = loaded.ids["departments"]
+    windows = loaded.ids["windows"]
+    forms = set(loaded.forms)
+    rounds = _known_rounds(loaded)
+
+    for source, data in loaded.raw["windows"].values():
+        for path, dep in _texts(data, "departments"):
+            if dep not in departments:
+                at(
+                    source,
+                    path,
+                    f"单位“{dep}”不存在 (unknown department id)",
+                    _nearest(dep, departments, "departments"),
+                )
+
+    codes: dict[str, str] = {}
+    for source, data in sorted(loaded.raw["items"].values(), key=lambda entry: entry[0]):
+        for path, dep in _texts(data, "department"):
+            if dep not in departments:
+                at(
+                    source,
+                    path,
+                    f"单位“{dep}”不存在 (unknown department id)",
+                    _nearest(dep, departments, "departments"),
+                )
+        for path, win in _texts(data, "windows"):
+            if win not in windows:
+                at(source, path, f"窗口“{win}”不存在 (unknown window id)", _nearest(win, windows, "windows"))
+        for path, code in _texts(data, "code"):
+            if code in codes:
+                at(
+                    source,
+                    path,
+                    f"事项编码“{code}”与 {codes[code]} 重复 (duplicate code)",
+                    f"{codes[code]} and {source} both use it; every item needs its own code",
+                )
+            else:
+                codes[code] = source
+        if rounds is not None:
+            for path, number in _texts(data, "changes", "*", "round"):
+                if _as_int(number) not in rounds:
+                    at(
+                        source,
+                        path,
+                        f"清理轮次 {number} 未在 site.yaml 的 reform_rounds 中定义 (unknown reform round)",
+                        "add it to reform_rounds in site.yaml, or correct the number",
+                    )
+        for path, ref in _form_refs(data):
+            problem = _form_problem(ref, forms)
+            if problem:
+                at(source, path, *problem)
 
 
-def _form_exists(ref: str, forms: set[str]) -> bool:
+def _known_rounds(loaded: Loaded) -> set[int] | None:
+    """The reform round numbers site.yaml defines; None when site.yaml is unusable (nothing to check)."""
+    if loaded.site is not None:
+        return {r.round for r in loaded.site.reform_rounds}
+    if loaded.site_raw is None:
+        return None
+    return {
+        n for _, v in _texts(loaded.site_raw, "reform_rounds", "*", "round") if (n := _as_int(v)) is not None
+    }
+
+
+def _texts(data: Any, *keys: str) -> Iterator[tuple[KeyPath, str]]:
+    """Scalar values under ``keys`` in raw data, as text; '*' walks a list, as does a list at the end."""
+
+    def walk(node: Any, rest: tuple[str, ...], path: KeyPath) -> Iterator[tuple[KeyPath, str]]:
+        if not rest:
+            if isinstance(node, list):
+                for i, entry in enumerate(node):
+                    yield from walk(entry, (), (*path, i))
+            elif isinstance(node, str | int) and not isinstance(node, bool):
+                yield path, str(node).strip()
+            return
+        key, rest = rest[0], rest[1:]
+        if key == "*":
+            if isinstance(node, list):
+                for i, entry in enumerate(node):
+                    yield from walk(entry, rest, (*path, i))
+        elif isinstance(node, dict) and key in node:
+            yield from walk(node[key], rest, (*path, key))
+
+    yield from walk(data, keys, ())
+
+
+def _as_int(text: str) -> int | None:
+    try:
+        return int(text)
+    except ValueError:
+        return None
+
+
+def _form_refs(data: Any) -> Iterator[tuple[KeyPath, str]]:
+    yield from _texts(data, "materials", "*", "template")
+    yield from _texts(data, "materials", "*", "sample")
+    yield from _texts(data, "result", "sample")
+
+
+def _form_problem(ref: str, forms: set[str]) -> tuple[str, str] | None:
+    """(message, hint) when ``ref`` is not the path of an existing file under forms/."""
     path = PurePosixPath(ref)
-    return path.parts[:1] == ("forms",) and ".." not in path.parts and str(path) in forms
+    if "\\" in ref or path.is_absolute() or ".." in path.parts or path.parts[:1] != ("forms",):
+        return (
+            f"“{ref}”不是 forms/ 下的路径 (path must stay under forms/)",
+            "write it as forms/<file name>, without .., \\ or a leading /",
+        )
+    if str(path) in forms:
+        return None
+    close = difflib.get_close_matches(str(path), sorted(forms), n=1, cutoff=0.6)
+    hint = (
+        f'did you mean "{close[0]}"?'
+        if close
+        else "put the file under content/forms/ and write its path as forms/<name>"
+    )
+    return f"文件“{ref}”不存在 (form file not found)", hint
 
 
-def _nearest(name: str, known: dict[str, object], folder: str) -> str:
-    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+def _nearest(name: str, known: set[str], folder: str) -> str:
+    close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
     return f'did you mean "{close[0]}"?' if close else f"create {folder}/{name}.yaml or fix the id"
+
+
+# --- rules within a valid record, and warnings ---------------------------------
+
+
+def _check_site(loaded: Loaded, at: _Report) -> None:
+    if loaded.site is None:
+        return
+    seen: set[int] = set()
+    for i, entry in enumerate(loaded.site.reform_rounds):
+        if entry.round in seen:
+            at(
+                "site.yaml",
+                ("reform_rounds", i, "round"),
+                f"清理轮次 {entry.round} 重复 (round listed twice)",
+                "each round once; changes refer to rounds by number",
+                severity="warning",
+            )
+        seen.add(entry.round)
+
+
+def _check_item(item: Item, at: _Report) -> None:
+    src = item.file
+    limit = item.time_limit
+    if limit.legal is not None and limit.promised > limit.legal:
+        at(
+            src,
+            ("time_limit", "promised"),
+            f"承诺时限 {limit.promised} 天超过法定时限 {limit.legal} 天 (promised must not exceed legal)",
+            "a promise may only shorten the legal time limit",
+        )
+    if item.online.depth == 4 and item.visits != 0:
+        at(
+            src,
+            ("visits",),
+            f"全程网办 (online.depth: 4) 的事项到现场次数应为 0，而不是 {item.visits} (visits must be 0)",
+            "set visits: 0, or lower online.depth",
+        )
+    if item.withdrawn:
+        if not item.changes:
+            at(
+                src,
+                ("status",),
+                f"事项状态为{item.status}，但没有变更记录 (withdrawn without a change record)",
+                "add the change (date, action, document) so citizens know why",
+                severity="warning",
+            )
+        return
+    if not item.windows and not item.location:
+        at(
+            src,
+            ("windows",),
+            "事项未指定办理窗口，也没有办理地点 (no window and no location)",
+            "add windows: [<window id>] so citizens know where to go",
+            severity="warning",
+        )
+    if item.visits == 0 and item.online.depth < 4:
+        at(
+            src,
+            ("visits",),
+            "到现场次数为 0，但事项不能全程网办 (visits 0 while not fully online)",
+            "check online.depth or visits",
+            severity="warning",
+        )
+    if item.online.depth > 0 and not item.online.url:
+        at(
+            src,
+            ("online", "url"),
+            "可网办事项未给出网上办理地址 (online depth without url)",
+            "add online.url so citizens can follow the link",
+            severity="warning",
+        )
+
+
+def _check_windows(windows: dict[str, Window], at: _Report) -> None:
+    numbers: dict[str, str] = {}
+    for window in sorted(windows.values(), key=lambda w: w.id):
+        if not window.departments:
+            at(
+                window.file,
+                ("departments",),
+                "窗口没有进驻单位 (no department at this window)",
+                "list the department ids served here",
+                severity="warning",
+            )
+        if window.number in numbers:
+            at(
+                window.file,
+                ("number",),
+                f"窗口号 {window.number} 与 {numbers[window.number]} 相同 (same number)",
+                "citizens find windows by number",
+                severity="warning",
+            )
+        else:
+            numbers[window.number] = window.file

@@ -1,0 +1,372 @@
+"""Load test of the feedback server: citizens submitting messages, the way a browser does.
+
+Starts the production server (gunicorn, gthread workers) on a free loopback
+port over a fresh database, then runs ``--clients`` concurrent clients until
+``--submissions`` messages were sent.  Each submission is what a browser does:
+GET /feedback/new (session cookie, CSRF token, signed fill-time stamp), then a
+multipart POST, which answers 303 to the receipt.  Afterwards every receipt
+number is looked up in the database: a submission the server confirmed but did
+not store would be a lost message, and the run fails.
+
+Rate limits are switched off (``RATELIMIT_ENABLED=false``) and the minimum
+fill time set to 0 for the run, through the server's ``SUNSHINE_*`` settings.
+
+    .venv/bin/python bench/feedback_bench.py --db sqlite
+    .venv/bin/python bench/feedback_bench.py --db postgresql --pg-url postgresql+psycopg://postgres@127.0.0.1:5432/test
+
+Everything is bounded: the number of submissions, each request's timeout, and
+the server start-up wait.  Only 127.0.0.1 is used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import itertools
+import json
+import os
+import re
+import secrets
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from sunshine import DEMO_CONTENT  # noqa: E402
+
+HOST = "127.0.0.1"
+FORM_PATH = "/feedback/new?kind=" + quote("咨询")
+START_TIMEOUT = 60.0
+REQUEST_TIMEOUT = 60.0
+
+_INPUT = re.compile(r"<input\b[^>]*>", re.IGNORECASE)
+_ATTR = re.compile(r'([\w-]+)="([^"]*)"')
+
+
+def hidden_fields(html: str) -> dict[str, str]:
+    """The hidden inputs of the page (CSRF token, fill-time stamp, kind): what a browser posts back."""
+    out: dict[str, str] = {}
+    for tag in _INPUT.findall(html):
+        attrs = dict(_ATTR.findall(tag))
+        if attrs.get("type") == "hidden" and "name" in attrs:
+            out[attrs["name"]] = attrs.get("value", "").replace("&amp;", "&")
+    return out
+
+
+def multipart(fields: dict[str, str]) -> tuple[bytes, str]:
+    """A multipart/form-data body (the form's enctype, as it allows an attachment) and its content type."""
+    boundary = "----sunshine" + uuid.uuid4().hex
+    parts = []
+    for name, value in fields.items():
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        )
+    parts.append(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="attachment"; filename=""\r\n'
+        "Content-Type: application/octet-stream\r\n\r\n\r\n".encode()
+    )
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+
+
+@dataclass
+class Results:
+    numbers: list[str] = field(default_factory=list)
+    post_ms: list[float] = field(default_factory=list)
+    cycle_ms: list[float] = field(default_factory=list)
+    failures: dict[str, int] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def fail(self, reason: str) -> None:
+        with self.lock:
+            self.failures[reason] = self.failures.get(reason, 0) + 1
+
+
+def client(port: int, tickets: itertools.count, total: int, results: Results) -> None:
+    """One citizen's browser, keeping its connection and cookie, submitting until the tickets run out."""
+    conn = http.client.HTTPConnection(HOST, port, timeout=REQUEST_TIMEOUT)
+    cookie = ""
+    while next(tickets) < total:
+        try:
+            started = time.perf_counter()
+            conn.request("GET", FORM_PATH, headers={"Cookie": cookie} if cookie else {})
+            response = conn.getresponse()
+            html = response.read().decode()
+            if response.status != 200:
+                results.fail(f"GET {response.status}")
+                continue
+            set_cookie = response.getheader("Set-Cookie")
+            if set_cookie:
+                cookie = set_cookie.split(";", 1)[0]
+            data = hidden_fields(html)
+            if "csrf_token" not in data:
+                results.fail("form without csrf_token")
+                continue
+            data.update(
+                title="办理营业执照需要哪些材料",
+                body="您好，我想咨询个体工商户营业执照的办理材料和时限，谢谢。",
+                name="张三",
+                phone="13800138000",
+                website="",
+            )
+            body, content_type = multipart(data)
+            posted = time.perf_counter()
+            conn.request(
+                "POST", "/feedback/new", body=body, headers={"Content-Type": content_type, "Cookie": cookie}
+            )
+            response = conn.getresponse()
+            response.read()
+            done = time.perf_counter()
+            location = response.getheader("Location") or ""
+            if response.status != 303 or "/feedback/receipt/" not in location:
+                results.fail(f"POST {response.status}")
+                continue
+            with results.lock:
+                results.numbers.append(location.rsplit("/", 1)[-1])
+                results.post_ms.append((done - posted) * 1000)
+                results.cycle_ms.append((done - started) * 1000)
+        except (OSError, http.client.HTTPException) as exc:
+            results.fail(type(exc).__name__)
+            conn.close()
+            conn = http.client.HTTPConnection(HOST, port, timeout=REQUEST_TIMEOUT)
+    conn.close()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return int(s.getsockname()[1])
+
+
+def wait_ready(port: int, server: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"server exited with code {server.returncode}")
+        try:
+            conn = http.client.HTTPConnection(HOST, port, timeout=5)
+            conn.request("GET", FORM_PATH)
+            status = conn.getresponse().status
+            conn.close()
+            if status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise SystemExit(f"server not ready after {START_TIMEOUT:.0f}s")
+
+
+def percentile(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def prepare_database(kind: str, pg_url: str, workdir: Path) -> tuple[str, str | None]:
+    """A fresh, migrated database: a SQLite file, or a PostgreSQL schema of its own (dropped afterwards)."""
+    from sqlalchemy import create_engine, text
+
+    from sunshine.feedback import db
+
+    if kind == "sqlite":
+        url = f"sqlite:///{workdir / 'bench.sqlite3'}"
+        schema = None
+    else:
+        schema = f"bench_{secrets.token_hex(4)}"
+        admin = create_engine(pg_url)
+        with admin.begin() as conn:
+            conn.execute(text(f"CREATE SCHEMA {schema}"))
+        admin.dispose()
+        sep = "&" if "?" in pg_url else "?"
+        url = f"{pg_url}{sep}options=-csearch_path%3D{schema}"
+    engine = db.make_engine(url)
+    db.upgrade(engine)
+    engine.dispose()
+    return url, schema
+
+
+def drop_schema(pg_url: str, schema: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(pg_url)
+    with admin.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+    admin.dispose()
+
+
+def verify(url: str, numbers: list[str]) -> tuple[int, int]:
+    """(confirmed receipts found in the database, rows in the database)."""
+    from sqlalchemy import func, select
+
+    from sunshine.feedback import db
+    from sunshine.feedback.models import Case
+
+    engine = db.make_engine(url)
+    found = 0
+    with engine.connect() as conn:
+        for i in range(0, len(numbers), 500):
+            chunk = numbers[i : i + 500]
+            found += conn.execute(select(func.count()).where(Case.number.in_(chunk))).scalar_one()
+        rows = conn.execute(select(func.count()).select_from(Case)).scalar_one()
+    engine.dispose()
+    return found, rows
+
+
+def server_command(args: argparse.Namespace, port: int) -> list[str]:
+    if args.server == "serve":
+        return [
+            sys.executable,
+            str(REPO / "build.py"),
+            "serve",
+            "--production",
+            "--content",
+            str(args.content),
+            "--host",
+            HOST,
+            "--port",
+            str(port),
+        ]
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--workers",
+        str(args.workers),
+        "--threads",
+        str(args.threads),
+        "--worker-class",
+        "gthread",
+        "--bind",
+        f"{HOST}:{port}",
+        "--log-level",
+        "warning",
+        "--timeout",
+        "60",
+        "sunshine:create_app()",
+    ]
+
+
+def run(args: argparse.Namespace, kind: str) -> dict[str, object]:
+    workdir = Path(tempfile.mkdtemp(prefix="sunshine-bench-"))
+    url, schema = prepare_database(kind, args.pg_url, workdir)
+    port = free_port()
+    env = dict(
+        os.environ,
+        SUNSHINE_FEEDBACK_ENABLED="true",
+        SUNSHINE_CONTENT_DIR=str(args.content),
+        SUNSHINE_DATABASE_URL=url,
+        SUNSHINE_SECRET_KEY=secrets.token_hex(32),
+        SUNSHINE_FEEDBACK_AUTO_MIGRATE="false",
+        SUNSHINE_FEEDBACK_MIN_FILL_SECONDS="0",
+        SUNSHINE_RATELIMIT_ENABLED="false",
+        SUNSHINE_FEEDBACK_SECURE_COOKIES="false",
+        SUNSHINE_WORKERS=str(args.workers),
+        SUNSHINE_THREADS=str(args.threads),
+        PYTHONPATH=str(REPO),
+    )
+    env.pop("DATABASE_URL", None)
+    log = open(workdir / "server.log", "wb")  # noqa: SIM115 - closed in finally, after the server
+    server = subprocess.Popen(
+        server_command(args, port), cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT
+    )
+    try:
+        wait_ready(port, server)
+        results = Results()
+        tickets = itertools.count()
+        threads = [
+            threading.Thread(target=client, args=(port, tickets, args.submissions, results), daemon=True)
+            for _ in range(args.clients)
+        ]
+        began = time.perf_counter()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=args.submissions * REQUEST_TIMEOUT)
+        elapsed = time.perf_counter() - began
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        log.close()
+    found, rows = verify(url, results.numbers)
+    if schema is not None:
+        drop_schema(args.pg_url, schema)
+    confirmed = len(results.numbers)
+    report = {
+        "database": kind,
+        "server": args.server,
+        "workers": args.workers,
+        "threads": args.threads,
+        "clients": args.clients,
+        "confirmed": confirmed,
+        "failed": results.failures,
+        "seconds": round(elapsed, 2),
+        "submissions_per_s": round(confirmed / elapsed, 1) if elapsed else 0.0,
+        "post_ms": {
+            "p50": round(percentile(results.post_ms, 50), 1),
+            "p95": round(percentile(results.post_ms, 95), 1),
+            "p99": round(percentile(results.post_ms, 99), 1),
+            "mean": round(statistics.fmean(results.post_ms), 1) if results.post_ms else None,
+        },
+        "get_and_post_ms": {
+            "p50": round(percentile(results.cycle_ms, 50), 1),
+            "p95": round(percentile(results.cycle_ms, 95), 1),
+        },
+        "unique_receipts": len(set(results.numbers)),
+        "receipts_in_db": found,
+        "rows_in_db": rows,
+        "lost": confirmed - found,
+    }
+    if not args.keep:
+        shutil.rmtree(workdir, ignore_errors=True)
+    else:
+        report["workdir"] = str(workdir)
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", choices=("sqlite", "postgresql", "both"), default="sqlite")
+    parser.add_argument("--pg-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--submissions", type=int, default=2000)
+    parser.add_argument(
+        "--server",
+        choices=("gunicorn", "serve"),
+        default="gunicorn",
+        help="gunicorn on the app factory, or build.py serve --production",
+    )
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--content", type=Path, default=DEMO_CONTENT)
+    parser.add_argument("--keep", action="store_true", help="keep the work folder (database, server log)")
+    args = parser.parse_args(argv)
+    if not 1 <= args.clients <= 500 or not 1 <= args.submissions <= 100_000:
+        parser.error("--clients must be 1…500 and --submissions 1…100000")
+    kinds = ("sqlite", "postgresql") if args.db == "both" else (args.db,)
+    ok = True
+    for kind in kinds:
+        report = run(args, kind)
+        print(json.dumps(report, ensure_ascii=False))
+        ok = ok and report["lost"] == 0 and report["unique_receipts"] == report["confirmed"]
+        ok = ok and report["rows_in_db"] == report["confirmed"]
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

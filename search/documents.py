@@ -1,0 +1,215 @@
+"""The one search-document model: what each engine indexes about a record, and how much it counts.
+
+Both engines are fed from :func:`build_documents`, so a record is found by the
+same words, filtered by the same facets and ranked by the same boosts in the
+browser (Pagefind) and on the server (Whoosh).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+
+import markdown
+
+from sunshine.content import Content
+from sunshine.content.model import ONLINE_DEPTHS, Item
+
+from .text import Synonyms, pinyin_forms
+
+KIND_LABELS: dict[str, str] = {
+    "item": "办事指南",
+    "window": "窗口",
+    "department": "部门",
+    "news": "新闻",
+    "page": "页面",
+}
+
+#: Facet keys and their labels on the search page (the order is the order of the filters).
+FACET_LABELS: dict[str, str] = {
+    "kind": "类别",
+    "type": "事项类型",
+    "department": "实施部门",
+    "audience": "服务对象",
+    "online": "网上办理",
+    "status": "事项状态",
+}
+
+#: Field weights, shared by both engines: name ≫ keywords > materials/basis > body.
+WEIGHTS: dict[str, float] = {
+    "title": 10.0,
+    "keywords": 6.0,
+    "synonyms": 5.0,
+    "pinyin": 3.0,
+    "materials": 2.0,
+    "basis": 1.5,
+    "body": 1.0,
+}
+#: Multiplier of a record that is no longer offered (已取消, 已下放): still findable, ranked lower.
+WITHDRAWN_BOOST = 0.4
+#: Items are what citizens look for; other records rank a little lower on equal words.
+KIND_BOOST: dict[str, float] = {"item": 1.0, "window": 0.7, "department": 0.7, "news": 0.5, "page": 0.6}
+
+
+@dataclass(frozen=True)
+class SearchDocument:
+    """One searchable record.  ``key`` (kind:id) is unique across kinds."""
+
+    id: str
+    kind: str
+    title: str
+    url: str
+    body: str
+    keywords: tuple[str, ...] = ()
+    synonyms: tuple[str, ...] = ()
+    pinyin: tuple[str, ...] = ()
+    materials: tuple[str, ...] = ()
+    basis: tuple[str, ...] = ()
+    facets: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    boost: float = 1.0
+    summary: str = ""
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.id}"
+
+
+_TAG = re.compile(r"<[^>]+>")
+_SPACE = re.compile(r"\s+")
+
+
+def plain(markdown_text: str | None) -> str:
+    """Markdown → plain text (raw HTML in the source is text, as on the page)."""
+    if not markdown_text:
+        return ""
+    rendered = markdown.markdown(html.escape(markdown_text, quote=False))
+    return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", rendered))).strip()
+
+
+def _join(*parts: str | None) -> str:
+    return " ".join(p for p in parts if p)
+
+
+def _audiences(value: str | None) -> tuple[str, ...]:
+    if value == "自然人和法人":
+        return ("自然人", "法人")
+    return (value,) if value else ()
+
+
+def item_document(content: Content, item: Item, synonyms: Synonyms) -> SearchDocument:
+    department = content.department_of(item)
+    body = _join(
+        plain(item.conditions),
+        " ".join(_join(s.step, s.actor, s.description) for s in item.process),
+        item.result.name if item.result else None,
+        " ".join(_join(plain(f.q), plain(f.a)) for f in item.faq),
+        " ".join(_join(f.name, f.standard) for f in item.fees),
+        content.item_location(item),
+    )
+    named = _join(item.name, *item.keywords)
+    status_note = "（已取消）" if item.status == "已取消" else "（已下放）" if item.status == "已下放" else ""
+    summary = f"{item.type} · {department.name} · {ONLINE_DEPTHS[item.online.depth]}{status_note}"
+    return SearchDocument(
+        id=item.id,
+        kind="item",
+        title=item.name,
+        url=f"/items/{item.id}/",
+        body=body,
+        keywords=tuple(item.keywords),
+        synonyms=tuple(w for w in synonyms.expand_text(named) if w not in named),
+        pinyin=tuple(pinyin_forms(named)),
+        materials=tuple(_join(m.name, m.note) for m in item.materials),
+        basis=tuple(_join(b.law, b.article) for b in item.basis),
+        facets={
+            "kind": ("item",),
+            "type": (item.type,),
+            "department": (department.name,),
+            "audience": _audiences(item.audience),
+            "online": (ONLINE_DEPTHS[item.online.depth],),
+            "status": (item.status,),
+        },
+        boost=WITHDRAWN_BOOST if item.withdrawn else KIND_BOOST["item"],
+        summary=summary,
+    )
+
+
+def build_documents(content: Content) -> list[SearchDocument]:
+    """Every item, window, department, news item and page of ``content`` as a search document."""
+    synonyms = Synonyms(content.synonyms)
+    docs = [item_document(content, item, synonyms) for item in content.items.values()]
+    for window in content.windows.values():
+        departments = content.departments_at(window)
+        names = _join(window.name, f"{window.number}号窗口")
+        docs.append(
+            SearchDocument(
+                id=window.id,
+                kind="window",
+                title=f"{window.number}号窗口 {window.name}",
+                url=f"/windows/{window.id}/",
+                body=_join(
+                    window.area,
+                    " ".join(d.name for d in departments),
+                    " ".join(i.name for i in content.items_at_window(window)),
+                ),
+                synonyms=tuple(w for w in synonyms.expand_text(names) if w not in names),
+                pinyin=tuple(pinyin_forms(window.name)),
+                facets={"kind": ("window",)},
+                boost=KIND_BOOST["window"],
+                summary=_join(window.area, "、".join(d.name for d in departments)),
+            )
+        )
+    for department in content.departments.values():
+        names = _join(department.name, department.short_name)
+        docs.append(
+            SearchDocument(
+                id=department.id,
+                kind="department",
+                title=department.name,
+                url=f"/departments/{department.id}/",
+                body=_join(
+                    department.address,
+                    " ".join(i.name for i in content.items_of_department(department)),
+                ),
+                keywords=(department.short_name,) if department.short_name else (),
+                synonyms=tuple(w for w in synonyms.expand_text(names) if w not in names),
+                pinyin=tuple(pinyin_forms(names)),
+                facets={"kind": ("department",)},
+                boost=KIND_BOOST["department"],
+                summary=_join(department.kind, department.phone),
+            )
+        )
+    for news in content.news.values():
+        docs.append(
+            SearchDocument(
+                id=news.id,
+                kind="news",
+                title=news.title,
+                url=f"/news/{news.id}/",
+                body=_join(news.summary, plain(news.body)),
+                keywords=tuple(news.tags),
+                facets={"kind": ("news",)},
+                boost=KIND_BOOST["news"],
+                summary=_join(news.date.isoformat(), news.source),
+            )
+        )
+    for page in content.pages.values():
+        docs.append(
+            SearchDocument(
+                id=page.id,
+                kind="page",
+                title=page.title,
+                url=f"/pages/{page.id}/",
+                body=plain(page.body),
+                facets={"kind": ("page",)},
+                boost=KIND_BOOST["page"],
+            )
+        )
+    return docs
+
+
+def vocabulary(content: Content) -> list[str]:
+    """Words of this tree segmentation must keep whole: item keywords and synonyms.yaml words."""
+    words = [w for item in content.items.values() for w in item.keywords]
+    words.extend(Synonyms(content.synonyms).words())
+    return words

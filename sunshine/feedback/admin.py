@@ -1,0 +1,230 @@
+"""The staff pages under /admin/: sign-in, the case list with filters, a case's page and its actions.
+
+Access: 管理员 see and handle everything; 部门办理员 see and handle their own
+department's cases only; 监察员 see everything and handle nothing (they 催办,
+see :mod:`sunshine.feedback.supervision`).  Anonymous visitors are turned
+away by :mod:`sunshine.feedback.auth` before any view here runs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, send_file, url_for
+from sqlalchemy import func, select
+
+from ..store import get_content
+from . import audit, auth, cases, security
+from .citizen import attachments_dir
+from .db import get_session
+from .forms import ActionForm, LoginForm, field_problems, options
+from .models import (
+    KINDS,
+    ROLE_ADMIN,
+    ROLE_HANDLER,
+    ROLE_SUPERVISOR,
+    STATUSES,
+    Attachment,
+    AuditEntry,
+    Case,
+    User,
+)
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+PAGE_SIZE = 50
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> Any:
+    form = LoginForm()
+    problems: list[tuple[str, str]] = []
+    if form.validate_on_submit():
+        db = get_session()
+        user = auth.authenticate(db, form.username.data.strip(), form.password.data)
+        if user is not None:
+            auth.touch_login(user)
+            audit.record(db, "login", user)
+            db.commit()
+            auth.login(user)
+            return redirect(_safe_next(request.args.get("next")), 303)
+        audit.record(db, "login_failed", form.username.data.strip()[:64] or "?")
+        db.commit()
+        problems = [("username", "用户名或密码不正确")]
+    elif request.method == "POST":
+        problems = field_problems(form)
+    return render_template("admin/login.html", form=form, problems=problems), 400 if problems else 200
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path on this site under /admin/ (never another host) after signing in."""
+    if target and target.startswith("/admin/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("admin.cases")
+
+
+@bp.route("/logout", methods=["POST"])
+def logout() -> Any:
+    user = auth.current_user()
+    db = get_session()
+    if user is not None:
+        audit.record(db, "logout", user)
+        db.commit()
+    auth.logout()
+    return redirect(url_for("admin.login"), 303)
+
+
+def _scoped(query: Any, user: User) -> Any:
+    """Limit a Case query to what ``user`` may see."""
+    if user.role == ROLE_HANDLER:
+        return query.where(Case.department_id == user.department_id)
+    return query
+
+
+@bp.route("/")
+def cases_list() -> str:
+    user = _user()
+    filters = {
+        "status": request.args.get("status", ""),
+        "kind": request.args.get("kind", ""),
+        "department": request.args.get("department", ""),
+    }
+    query = _scoped(select(Case), user)
+    if filters["status"] in STATUSES:
+        query = query.where(Case.status == filters["status"])
+    if filters["kind"] in KINDS:
+        query = query.where(Case.kind == filters["kind"])
+    if filters["department"]:
+        query = query.where(Case.department_id == filters["department"])
+    db = get_session()
+    total = db.scalar(select(func.count()).select_from(query.subquery())) or 0
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    rows = db.scalars(
+        query.order_by(Case.created_at.desc(), Case.id.desc()).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
+    ).all()
+    return render_template(
+        "admin/cases.html",
+        cases=rows,
+        total=total,
+        page=page,
+        pages=max(1, -(-total // PAGE_SIZE)),
+        filters=filters,
+        statuses=STATUSES,
+        kinds=KINDS,
+        departments=get_content().departments,
+    )
+
+
+# The list is the staff home page; "cases" is the name other blueprints link to.
+bp.add_url_rule("/", endpoint="cases", view_func=cases_list)
+
+
+def _user() -> User:
+    user = auth.current_user()
+    if user is None:  # the guard in auth has already refused anonymous visitors
+        abort(401)
+    return user
+
+
+def _visible_case(number: str) -> Case:
+    user = _user()
+    case = get_session().scalar(select(Case).where(Case.number == number))
+    if case is None or not user.can_see(case):
+        abort(404)
+    return case
+
+
+@bp.route("/cases/<number>")
+def case_detail(number: str) -> str:
+    case = _visible_case(number)
+    user = _user()
+    form = ActionForm()
+    form.department.choices = _department_choices(case)
+    form.reply.data = case.reply or ""
+    form.public.data = case.public
+    return render_template(
+        "admin/case.html",
+        case=case,
+        form=form,
+        actions=cases.available_actions(case, user),
+        timeline=audit.timeline(get_session(), case, public=False),
+        content=get_content(),
+    )
+
+
+def _department_choices(case: Case) -> list[Any]:
+    return options(
+        (d.id, d.name)
+        for d in sorted(get_content().departments.values(), key=lambda d: d.id)
+        if d.id != case.department_id
+    )
+
+
+@bp.route("/cases/<number>/act", methods=["POST"])
+def case_act(number: str) -> Any:
+    case = _visible_case(number)
+    user = _user()
+    form = ActionForm()
+    form.department.choices = _department_choices(case)
+    if not form.validate():
+        for _, message in field_problems(form):
+            flash(message, "error")
+        return redirect(url_for("admin.case_detail", number=number), 303)
+    department = form.department.data or ""
+    if form.action.data == "transfer" and department not in get_content().departments:
+        flash("请选择列表中的承办单位", "error")
+        return redirect(url_for("admin.case_detail", number=number), 303)
+    db = get_session()
+    try:
+        cases.act(
+            db,
+            case,
+            user,
+            form.action.data or "",
+            reason=form.reason.data or "",
+            department=department,
+            reply=form.reply.data or "",
+            public=bool(form.public.data),
+        )
+        db.commit()
+    except cases.WorkflowError as exc:
+        db.rollback()
+        flash(str(exc), "error")
+    else:
+        flash(f"已{audit_label(form.action.data or '')}", "success")
+    return redirect(url_for("admin.case_detail", number=number), 303)
+
+
+def audit_label(action: str) -> str:
+    from .models import ACTIONS
+
+    return ACTIONS.get(action, action)
+
+
+@bp.route("/attachments/<int:attachment_id>")
+def attachment(attachment_id: int) -> Any:
+    db = get_session()
+    item = db.get(Attachment, attachment_id)
+    if item is None:
+        abort(404)
+    _visible_case(item.case.number)
+    audit.record(db, "download_attachment", _user(), case=item.case, target=f"attachment:{item.id}")
+    db.commit()
+    return send_file(
+        attachments_dir() / item.stored_name,
+        mimetype=item.mimetype,
+        as_attachment=True,
+        download_name=item.original_name,
+        max_age=0,
+    )
+
+
+@bp.route("/audit")
+@auth.roles_required(ROLE_ADMIN, ROLE_SUPERVISOR)
+def audit_log() -> str:
+    rows = get_session().scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(200)).all()
+    return render_template("admin/audit.html", entries=rows)
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+    security.limit(app, "admin.login", "FEEDBACK_LOGIN_LIMIT")

@@ -1,0 +1,64 @@
+"""The audit log: every action on a case or an account, with who, when and the fields before and after.
+
+The citizen's timeline of a case is read from here too (:func:`timeline`), so
+what a citizen sees and what a supervisor audits can never disagree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from flask import has_request_context, request
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .models import TIMELINE_ACTIONS, AuditEntry, Case, User
+
+CITIZEN = "群众"
+COMMAND_LINE = "命令行"
+
+
+def snapshot(obj: Any, fields: Iterable[str]) -> dict[str, Any]:
+    """The named attributes of ``obj`` as JSON-safe values (dates as ISO strings)."""
+    out: dict[str, Any] = {}
+    for name in fields:
+        value = getattr(obj, name)
+        out[name] = value.isoformat() if isinstance(value, dt.date | dt.datetime) else value
+    return out
+
+
+def record(
+    session: Session,
+    action: str,
+    actor: User | str,
+    *,
+    case: Case | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    note: str | None = None,
+    target: str | None = None,
+) -> AuditEntry:
+    """Add an audit entry to the session's transaction (it commits or rolls back with the action)."""
+    entry = AuditEntry(
+        action=action,
+        user=actor if isinstance(actor, User) else None,
+        actor=actor.username if isinstance(actor, User) else actor,
+        case=case,
+        before=before,
+        after=after,
+        note=note,
+        target=target,
+        ip=request.remote_addr if has_request_context() else None,
+    )
+    session.add(entry)
+    return entry
+
+
+def timeline(session: Session, case: Case, *, public: bool = True) -> list[AuditEntry]:
+    """The case's history, oldest first; ``public`` keeps only what the citizen may see."""
+    query = select(AuditEntry).where(AuditEntry.case_id == case.id).order_by(AuditEntry.at, AuditEntry.id)
+    if public:
+        query = query.where(AuditEntry.action.in_(TIMELINE_ACTIONS))
+    return list(session.scalars(query))

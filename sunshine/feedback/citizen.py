@@ -1,0 +1,252 @@
+"""The citizen's pages: write a message, get a receipt, track it and rate the reply.
+
+Nothing a citizen typed is thrown away: every refusal — a validation error, a
+form that expired, a post that came too fast or too often, a busy database —
+shows the form again with their text in it and says what to do.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_wtf.csrf import CSRFError
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.exceptions import TooManyRequests
+
+from ..store import get_content
+from . import audit, cases, security
+from .db import get_session
+from .forms import KIND_HELP, FeedbackForm, RateReplyForm, TrackForm, field_problems
+from .models import KINDS, RATINGS, Case
+
+bp = Blueprint("feedback", __name__, url_prefix="/feedback")
+
+#: How many case numbers one browser session may view without re-entering the code.
+TRACKED_MAX = 20
+
+
+def attachments_dir(app: Flask | None = None) -> Path:
+    """Uploads live in the instance folder, outside the web root; only staff can download them."""
+    return Path((app or current_app).instance_path) / "attachments"
+
+
+@bp.route("/")
+def index() -> str:
+    return render_template("feedback/index.html", kinds=KINDS, kind_help=KIND_HELP)
+
+
+def _new_form(formdata: Any = None) -> FeedbackForm:
+    form = FeedbackForm(get_content(), formdata=formdata)
+    if formdata is None:
+        kind = request.args.get("kind", "咨询")
+        form.kind.data = kind if kind in KINDS else "咨询"
+        content = get_content()
+        for field, records in (
+            (form.item, content.items),
+            (form.window, content.windows),
+            (form.department, content.departments),
+        ):
+            value = request.args.get(field.name, "")
+            if value in records:
+                field.data = value
+    # A fresh timestamp on every showing: the fill time counts from the form the person last saw.
+    form.started.data = security.fill_token()
+    return form
+
+
+def _render_form(form: FeedbackForm, status: int = 200) -> tuple[str, int]:
+    content = get_content()
+    kind = form.kind_value
+    return (
+        render_template(
+            "feedback/new.html",
+            form=form,
+            kind=kind,
+            kinds=KINDS,
+            kind_help=KIND_HELP,
+            problems=form.problems(),
+            item=content.items.get(form.item.data or ""),
+            window=content.windows.get(form.window.data or ""),
+            department=content.departments.get(form.department.data or ""),
+        ),
+        status,
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new() -> Any:
+    if request.method == "GET":
+        return _render_form(_new_form())
+    form = FeedbackForm(get_content())
+    if not form.validate():
+        form.started.data = security.fill_token()
+        return _render_form(form, 400)
+    content = get_content()
+    data = cases.Submission(
+        kind=form.kind_value,
+        title=(form.title.data or "").strip(),
+        body=(form.body.data or "").strip(),
+        name=form.name.data.strip(),
+        phone=form.phone.data.strip(),
+        item_id=form.item.data or None,
+        window_id=form.window.data or None,
+        department_id=form.department.data or None,
+        staff_badge=(form.staff_badge.data or "").strip() or None if form.kind_value == "投诉" else None,
+        rating=int(form.rating.data) if form.kind_value == "评价" else None,
+    )
+    _route(data)
+    db = get_session()
+    written: list[Path] = []
+    try:
+        case, code = cases.submit(db, data, content.site.feedback)
+        upload = form.attachment.data
+        if upload is not None and getattr(upload, "filename", ""):
+            attachment = cases.save_attachment(db, case, upload.stream, upload.filename, attachments_dir())
+            written.append(attachments_dir() / attachment.stored_name)
+        db.commit()
+    except SQLAlchemyError:
+        db.rollback()
+        for path in written:
+            path.unlink(missing_ok=True)
+        current_app.logger.exception("feedback submission failed; the form is shown again")
+        form.form_problems.append(("submit", "系统繁忙，您填写的内容没有丢失，请稍后再次提交"))
+        form.started.data = security.fill_token()
+        return _render_form(form, 503)
+    # Only now, with the row committed, may the citizen be told it was received.
+    session["receipt"] = {"number": case.number, "code": code}
+    _remember(case.number)
+    return redirect(url_for("feedback.receipt", number=case.number), 303)
+
+
+def _route(data: cases.Submission) -> None:
+    """Fill in the department from the item or window named, so the case reaches someone who can act."""
+    content = get_content()
+    if data.department_id:
+        return
+    if data.item_id:
+        data.department_id = content.items[data.item_id].department
+    elif data.window_id and content.windows[data.window_id].departments:
+        data.department_id = content.windows[data.window_id].departments[0]
+    if data.kind == "评价" and not data.title:
+        subject = (
+            content.items[data.item_id].name
+            if data.item_id
+            else (f"{content.windows[data.window_id].number}号窗口" if data.window_id else "服务")
+        )
+        data.title = f"对{subject}的评价：{RATINGS[data.rating or 0]}"
+
+
+def _remember(number: str) -> None:
+    tracked = [n for n in session.get("tracked", []) if n != number]
+    session["tracked"] = [*tracked, number][-TRACKED_MAX:]
+
+
+@bp.route("/receipt/<number>")
+def receipt(number: str) -> str:
+    if number not in session.get("tracked", []):
+        abort(404)
+    shown = session.get("receipt")
+    code = None
+    if shown and shown.get("number") == number:
+        code = cases.format_code(shown["code"])
+        session.pop("receipt")
+    case = _case_or_404(number)
+    return render_template("feedback/receipt.html", case=case, code=code)
+
+
+def _case_or_404(number: str) -> Case:
+    case = get_session().scalar(select(Case).where(Case.number == number))
+    if case is None:
+        abort(404)
+    return case
+
+
+@bp.route("/track", methods=["GET", "POST"])
+def track() -> Any:
+    form = TrackForm()
+    problems: list[tuple[str, str]] = []
+    if form.validate_on_submit():
+        case = cases.find_case(get_session(), form.number.data, form.code.data)
+        if case is not None:
+            _remember(case.number)
+            return redirect(url_for("feedback.status", number=case.number), 303)
+        problems = [("number", "受理编号或查询码不正确，请核对后重新输入")]
+    else:
+        problems = field_problems(form)
+    status = 400 if request.method == "POST" else 200
+    return render_template("feedback/track.html", form=form, problems=problems), status
+
+
+@bp.route("/track/<number>", methods=["GET", "POST"])
+def status(number: str) -> Any:
+    if number not in session.get("tracked", []):
+        return redirect(url_for("feedback.track"))
+    db = get_session()
+    case = _case_or_404(number)
+    form = RateReplyForm()
+    problems: list[tuple[str, str]] = []
+    code = 200
+    if request.method == "POST":
+        if form.validate():
+            try:
+                cases.rate_reply(db, case, form.satisfied.data == "1", form.comment.data or "")
+                db.commit()
+                return redirect(url_for("feedback.status", number=number), 303)
+            except cases.WorkflowError as exc:
+                db.rollback()
+                problems = [("satisfied", str(exc))]
+        else:
+            problems = field_problems(form)
+        code = 400
+    return render_template(
+        "feedback/status.html",
+        case=case,
+        timeline=audit.timeline(db, case),
+        form=form,
+        problems=problems,
+    ), code
+
+
+def _refused(message: str, status: int) -> Any:
+    """A post refused before the view ran (expired CSRF token, rate limit): keep what was typed."""
+    if request.endpoint == "feedback.new" and request.method == "POST":
+        form = FeedbackForm(get_content())
+        form.form_problems.append(("submit", message))
+        form.started.data = security.fill_token()
+        return _render_form(form, status)
+    return render_template("feedback/refused.html", message=message), status
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+    security.limit(app, "feedback.new", "FEEDBACK_SUBMIT_LIMIT")
+    security.limit(app, "feedback.track", "FEEDBACK_TRACK_LIMIT")
+    security.limit(app, "feedback.status", "FEEDBACK_TRACK_LIMIT")
+
+    @app.errorhandler(CSRFError)
+    def _csrf(_exc: CSRFError) -> Any:
+        return _refused("页面已过期，您填写的内容没有丢失，请再次提交", 400)
+
+    @app.errorhandler(TooManyRequests)
+    def _too_many(_exc: TooManyRequests) -> Any:
+        return _refused("提交过于频繁，您填写的内容没有丢失，请过几分钟再提交", 429)
+
+    @app.errorhandler(413)
+    def _too_large(_exc: Any) -> Any:
+        return render_template(
+            "feedback/refused.html",
+            message="上传的内容太大（附件不能超过 5 MB）。请返回上一页，换一个较小的附件后再提交。",
+        ), 413

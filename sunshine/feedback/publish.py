@@ -1,0 +1,245 @@
+"""Published replies (答复公开): staff-chosen cases shown to everyone, with personal data removed.
+
+The pages are read-only views of the feedback database.  They are served live
+in server mode, and a static build given ``--feedback-db URL`` renders them too
+(:func:`init_app` opens that database read-only, :func:`freeze_urls` lists the
+pages for the freezer), so a center without a public server still discloses
+its answers.
+
+What a reader never sees: the citizen's phone and full name (only the surname
+and ``**``), the badge number of a staff member complained about, and — in
+the title, message and reply text — anything shaped like a mobile or landline
+number, an 18-digit ID card number or a badge number.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import Blueprint, Flask, abort, render_template, url_for
+from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from ..content import Content, ContentError
+from ..content.problems import Problem
+from ..store import get_content
+from . import db
+from .models import S_ANSWERED, S_CLOSED, Case, local_date
+
+bp = Blueprint("feedback_public", __name__)
+
+#: Replies on one list page.
+PER_PAGE = 20
+#: What every scrubbed span becomes.
+REDACTED = "***"
+
+# Order matters: an ID card number contains digit runs that look like phone numbers.
+_PATTERNS: tuple[re.Pattern[str], ...] = (
+    re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])"),  # 居民身份证号
+    re.compile(r"(?<!\d)0\d{2,3}[-－ ]?\d{7,8}(?!\d)"),  # 固定电话 0571-87654321
+    re.compile(r"(?<!\d)(?:\+?86[-\s]?)?1\d{2}[-\s]?\d{4}[-\s]?\d{4}(?!\d)"),  # 手机 138 1234 5678
+    re.compile(r"(?:工号|警号|胸牌号?|工牌号?)\s*[:：]?\s*[A-Za-z0-9-]{2,16}"),  # 工号：YA-2011
+    re.compile(r"(?<![0-9A-Za-z-])[A-Za-z]{1,3}-?\d{3,6}(?![0-9-])"),  # badge-shaped: YA-2011, A0123
+)
+
+#: Two-character surnames (复姓): the mask keeps both characters.
+_COMPOUND_SURNAMES = frozenset(
+    {
+        *("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒"),
+        *("令狐", "夏侯", "轩辕", "端木", "独孤", "南宫", "西门", "百里", "呼延", "万俟", "闻人", "澹台"),
+    }
+)
+
+
+def mask_name(name: str | None) -> str:
+    """The surname followed by ``**`` (张三 → 张**, 欧阳娜娜 → 欧阳**); no name → 匿名."""
+    name = (name or "").strip()
+    if not name:
+        return "匿名"
+    surname = name[:2] if name[:2] in _COMPOUND_SURNAMES else name[:1]
+    return f"{surname}**"
+
+
+def scrub(
+    text: str | None, *, names: tuple[str | None, ...] = (), badges: tuple[str | None, ...] = ()
+) -> str:
+    """``text`` with phone, ID-card and badge-shaped numbers removed and the given names masked."""
+    out = text or ""
+    for badge in badges:
+        if badge and badge.strip():
+            out = out.replace(badge.strip(), REDACTED)
+    for name in names:
+        # A one-character name would mask every occurrence of a common character: only full names.
+        if name and len(name.strip()) >= 2:
+            out = out.replace(name.strip(), mask_name(name))
+    for pattern in _PATTERNS:
+        out = pattern.sub(REDACTED, out)
+    return out
+
+
+@dataclass(frozen=True)
+class PublicReply:
+    """What the public sees of one case: nothing here may identify the citizen."""
+
+    number: str
+    kind: str
+    title: str
+    body: str
+    asker: str
+    department: str
+    received_on: dt.date
+    answered_on: dt.date
+    reply: str
+
+    @classmethod
+    def of(cls, case: Case, content: Content) -> PublicReply:
+        private = {"names": (case.name,), "badges": (case.staff_badge,)}
+        return cls(
+            number=case.number,
+            kind=case.kind,
+            title=scrub(case.title, **private),
+            body=scrub(case.body, **private),
+            asker=mask_name(case.name),
+            department=department_name(content, case.department_id),
+            received_on=local_date(case.created_at),
+            answered_on=local_date(case.answered_at) if case.answered_at else local_date(case.created_at),
+            reply=scrub(case.reply, **private),
+        )
+
+
+def department_name(content: Content, department_id: str | None) -> str:
+    """A department's name from the content (its id if it has since been removed); none → the center."""
+    if department_id is None:
+        return content.site.short_name or content.site.name
+    department = content.departments.get(department_id)
+    return department.name if department else department_id
+
+
+def _published():  # type: ignore[no-untyped-def]
+    return (
+        Case.public.is_(True)
+        & Case.published_at.is_not(None)
+        & Case.reply.is_not(None)
+        & Case.status.in_((S_ANSWERED, S_CLOSED))
+    )
+
+
+def count_published(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Case).where(_published())) or 0
+
+
+def published_page(session: Session, page: int, per_page: int = PER_PAGE) -> list[Case]:
+    """One page (from 1) of published cases, newest publication first."""
+    query = (
+        select(Case)
+        .where(_published())
+        .order_by(Case.published_at.desc(), Case.id.desc())
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    )
+    return list(session.scalars(query))
+
+
+def published_numbers(session: Session) -> list[str]:
+    return list(session.scalars(select(Case.number).where(_published()).order_by(Case.published_at.desc())))
+
+
+def page_count(total: int, per_page: int = PER_PAGE) -> int:
+    """Pages of the list: at least one (an empty list still has its page saying so)."""
+    return max(1, math.ceil(total / per_page))
+
+
+@bp.route("/feedback/replies/", defaults={"page": 1})
+@bp.route("/feedback/replies/page/<int:page>/")
+def replies(page: int) -> str:
+    session = db.get_session()
+    total = count_published(session)
+    pages = page_count(total)
+    if page < 1 or page > pages:  # /page/1/ itself redirects to the list (Flask's redirect_defaults)
+        abort(404)
+    content = get_content()
+    rows = [PublicReply.of(case, content) for case in published_page(session, page)]
+    return render_template("feedback/replies.html", replies=rows, page=page, pages=pages, total=total)
+
+
+@bp.route("/feedback/replies/<number>/")
+def reply(number: str) -> str:
+    case = db.get_session().scalar(select(Case).where(Case.number == number, _published()))
+    if case is None:
+        abort(404)
+    return render_template("feedback/replies_detail.html", reply=PublicReply.of(case, get_content()))
+
+
+def replies_page_url(page: int) -> str:
+    """URL of list page ``page`` (page 1 is the list's own address)."""
+    return url_for("feedback_public.replies", page=page) if page > 1 else url_for("feedback_public.replies")
+
+
+def freeze_urls(app: Flask) -> Iterator[str]:
+    """Every page of the published replies and statistics, for Frozen-Flask (none without a database)."""
+    if "feedback_public" not in app.blueprints:
+        return
+    with app.app_context():
+        session = db.get_session()
+        try:
+            pages = page_count(count_published(session))
+            numbers = published_numbers(session)
+        finally:
+            session.close()
+        with app.test_request_context():
+            for page in range(1, pages + 1):
+                yield replies_page_url(page)
+            for number in numbers:
+                yield url_for("feedback_public.reply", number=number)
+            yield url_for("feedback_stats.stats")
+
+
+class FeedbackDatabaseError(ContentError):
+    """The database named for a static build cannot be read: missing, unreachable, or never migrated.
+
+    A kind of :class:`ContentError` so that ``build.py build`` reports it like
+    any other input problem (one line, exit code 1, nothing written).
+    """
+
+    def __init__(self, url: str, message: str) -> None:
+        shown = make_url(url).render_as_string(hide_password=True)
+        super().__init__([Problem(shown, None, "--feedback-db", message)])
+
+
+def _open_readonly(app: Flask, url: str) -> None:
+    """Attach the build's feedback database without migrating it (a build never changes the database)."""
+    if url.startswith("sqlite"):
+        path = make_url(url).database
+        if path and path != ":memory:" and not Path(path).is_file():
+            raise FeedbackDatabaseError(url, "no such database file")
+    app.config["DATABASE_URL"] = url
+    app.config["FEEDBACK_AUTO_MIGRATE"] = False
+    db.init_app(app)
+    try:
+        revision = db.current_revision(db.get_engine(app))
+    except Exception as exc:  # the driver's own error says why (refused, unknown database …)
+        raise FeedbackDatabaseError(url, f"cannot open: {exc}") from exc
+    if revision is None:
+        raise FeedbackDatabaseError(url, "not a feedback database (run build.py db upgrade)")
+
+
+def init_app(app: Flask) -> None:
+    """Register the public replies and statistics pages.
+
+    In server mode the feedback database is already attached; in a static
+    build ``FEEDBACK_DB_URL`` names it and it is opened here, read-only.
+    """
+    from . import stats
+
+    url = app.config.get("FEEDBACK_DB_URL")
+    if url and not app.config.get("FEEDBACK_ENABLED"):
+        _open_readonly(app, str(url))
+    app.register_blueprint(bp)
+    app.add_template_global(replies_page_url, "replies_page_url")
+    stats.init_app(app)

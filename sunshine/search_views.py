@@ -1,0 +1,157 @@
+"""Search pages: ``/search/`` in both modes, and ``/api/search`` on the server.
+
+In the static build ``/search/`` is frozen as a page whose script queries the
+Pagefind bundle in the browser.  On the server the same URL (also reachable
+as ``/search?q=``) renders Whoosh results without any script, and
+``/api/search`` returns them as JSON.
+
+The server opens the index named by ``SEARCH_INDEX_DIR`` (the build writes it
+to ``<output>/_search/whoosh``).  Without one it indexes the current content
+into the instance folder on first use, and again whenever the content changes
+(serve mode re-reads edited files).
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from flask import Blueprint, Flask, current_app, g, jsonify, render_template, request, url_for
+
+from search.documents import FACET_LABELS, KIND_LABELS, build_documents, vocabulary
+from search.text import Synonyms, add_words
+from search.whoosh_index import Response, WhooshSearch, build_whoosh, clamp_limit
+
+from .store import get_content
+
+bp = Blueprint("search", __name__)
+_KEY = "sunshine.search"
+
+#: Query-string names of the filters (shared by the page and the API) → facet names.
+FILTER_PARAMS: dict[str, str] = {
+    "type": "type",
+    "department": "department",
+    "audience": "audience",
+    "online": "online",
+    "kind": "kind",
+    "status": "status",
+}
+
+
+class _Engine:
+    """The server's searcher: a prebuilt index, or one kept in step with the content."""
+
+    def __init__(self, app: Flask):
+        configured = app.config.get("SEARCH_INDEX_DIR")
+        self.prebuilt = Path(configured) if configured else None
+        self.instance_dir = Path(app.instance_path) / "search" / "whoosh"
+        self.lock = threading.Lock()
+        self.searcher: WhooshSearch | None = None
+        self.built_for: object = None
+
+    def current(self) -> WhooshSearch:
+        if self.prebuilt is not None:
+            if self.searcher is None:
+                with self.lock:
+                    if self.searcher is None:
+                        self.searcher = WhooshSearch(self.prebuilt)
+            assert self.searcher is not None
+            return self.searcher
+        content = get_content()
+        with self.lock:
+            if self.searcher is None or self.built_for is not content:
+                if self.searcher is not None:
+                    self.searcher.close()
+                words = vocabulary(content)
+                add_words(words)
+                build_whoosh(build_documents(content), self.instance_dir, Synonyms(content.synonyms), words)
+                self.searcher = WhooshSearch(self.instance_dir)
+                self.built_for = content
+            return self.searcher
+
+
+def engine() -> WhooshSearch:
+    """The Whoosh searcher of the current application."""
+    return current_app.extensions[_KEY].current()
+
+
+def _filters() -> dict[str, str]:
+    return {facet: request.args.get(param, "").strip() for param, facet in FILTER_PARAMS.items()}
+
+
+def _query() -> str:
+    return request.args.get("q", "")[:500]
+
+
+def suggestions(query: str, limit: int = 5) -> list[tuple[str, str]]:
+    """Items whose names share the most characters with ``query``: offered when nothing matched."""
+    wanted = {ch for ch in query if not ch.isspace()}
+    if not wanted:
+        return []
+    scored = []
+    for item in get_content().active_items():
+        overlap = len(wanted & set(item.name + "".join(item.keywords)))
+        if overlap:
+            scored.append((-overlap, item.name, item.id))
+    return [(f"/items/{item_id}/", name) for _, name, item_id in sorted(scored)[:limit]]
+
+
+#: Facets offered as filters on the server's results page, in this order.
+PAGE_FACETS = ("type", "department", "audience", "online")
+
+
+def _facet_links(query: str, response: Response | None) -> dict[str, list[tuple[str, int, str, bool]]]:
+    """For each facet: (value, count, URL applying or removing it, applied?)."""
+    if response is None:
+        return {}
+    current = {k: v for k, v in _filters().items() if v}
+    links: dict[str, list[tuple[str, int, str, bool]]] = {}
+    for name in PAGE_FACETS:
+        links[name] = []
+        for value, count in response.facets.get(name, {}).items():
+            active = current.get(name) == value
+            params = {**current, name: value}
+            if active:
+                params.pop(name)
+            links[name].append((value, count, url_for("search.page", q=query, **params), active))
+    return links
+
+
+@bp.route("/search/", strict_slashes=False)
+def page() -> str:
+    """The search page: server results when a query is given on the server, else the browser UI."""
+    static = bool(current_app.config.get("STATIC_BUILD"))
+    query = "" if static else _query()
+    response = engine().search(query, filters=_filters()) if query.strip() else None
+    return render_template(
+        "search/index.html",
+        query=query,
+        response=response,
+        static=static,
+        suggestions=suggestions(query) if response is not None and not response.total else [],
+        facet_labels=FACET_LABELS,
+        kind_labels=KIND_LABELS,
+        facet_links=_facet_links(query, response),
+    )
+
+
+def api():  # type: ignore[no-untyped-def]
+    """JSON: {"query", "total", "results": [{"id","kind","title","url","snippet","score"}], "facets"}."""
+    response = engine().search(_query(), filters=_filters(), limit=clamp_limit(request.args.get("limit", "")))
+    return jsonify(response.as_json())
+
+
+def _searchbox_id() -> str:
+    """A fresh id for each search box of a page (the home page shows two)."""
+    g.searchbox_count = getattr(g, "searchbox_count", 0) + 1
+    return "site-search-q" if g.searchbox_count == 1 else f"site-search-q{g.searchbox_count}"
+
+
+def init_app(app: Flask) -> None:
+    """Register the search pages and the server's searcher (built lazily: static builds never touch it)."""
+    app.extensions[_KEY] = _Engine(app)
+    app.add_template_global(_searchbox_id, "searchbox_id")
+    if not app.config.get("STATIC_BUILD"):
+        # A static site has no server to answer it (and Frozen-Flask would freeze it as a file).
+        app.add_url_rule("/api/search", endpoint="search.api", view_func=api)
+    app.register_blueprint(bp)

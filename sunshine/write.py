@@ -1,0 +1,151 @@
+"""Stage 5 — write: everything beside the HTML pages, and the swap that publishes a build.
+
+:func:`finish` copies the downloadable forms, writes the JSON Schemas, the
+sitemap, the Atom feed of news and robots.txt into the staging folder;
+:func:`swap_in` then replaces the published folder with it.  The text of the
+sitemap, feed and robots file comes from functions that the server's preview
+routes (:mod:`sunshine.web.files`) call too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import time
+import uuid
+from pathlib import Path
+from xml.sax.saxutils import escape, quoteattr
+
+from flask import Flask, url_for
+
+from .content import Content
+from .markdown import render_markdown
+from .web.urls import public_pages
+
+
+def _absolute(base: str | None, path: str) -> str:
+    return base.rstrip("/") + path if base else path
+
+
+def sitemap_xml(app: Flask, content: Content, base: str | None) -> str:
+    """sitemaps.org XML of every page; URLs are absolute when the site's address is known."""
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+    ]
+    with app.test_request_context():
+        for ref in public_pages(content):
+            loc = escape(_absolute(base, url_for(ref.endpoint, **ref.values)))
+            lastmod = f"<lastmod>{ref.lastmod.isoformat()}</lastmod>" if ref.lastmod else ""
+            lines.append(f"  <url><loc>{loc}</loc>{lastmod}</url>")
+    lines.append("</urlset>")
+    return "\n".join(lines) + "\n"
+
+
+def _atom_time(day: dt.date) -> str:
+    # News carry a date only; the center's local midnight (China has one time zone) is their instant.
+    return f"{day.isoformat()}T00:00:00+08:00"
+
+
+def atom_feed(app: Flask, content: Content, base: str | None) -> str:
+    """Atom 1.0 feed of the news, newest first, each entry with its full HTML body."""
+    site = content.site
+    namespace = uuid.uuid5(uuid.NAMESPACE_URL, base or f"sunshine:{site.name}")
+    news = content.news_latest()
+    dates = [n.date for n in news] or [i.updated for i in content.items.values()] or [dt.date(1970, 1, 1)]
+    with app.test_request_context():
+        list_url = _absolute(base, url_for("web.news_list"))
+        self_url = _absolute(base, "/news/feed.xml")
+        out = [
+            '<?xml version="1.0" encoding="utf-8"?>',
+            '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="zh-CN">',
+            f"  <title>{escape(site.name)} 新闻动态</title>",
+            f"  <id>{escape(list_url if base else namespace.urn)}</id>",
+            f"  <updated>{_atom_time(max(dates))}</updated>",
+            f"  <author><name>{escape(site.identifiers.sponsor or site.name)}</name></author>",
+            f'  <link rel="alternate" type="text/html" href={quoteattr(list_url)}/>',
+            f'  <link rel="self" type="application/atom+xml" href={quoteattr(self_url)}/>',
+        ]
+        for item in news:
+            link = _absolute(base, url_for("web.news", news_id=item.id))
+            entry_id = link if base else uuid.uuid5(namespace, item.id).urn
+            out += [
+                "  <entry>",
+                f"    <title>{escape(item.title)}</title>",
+                f"    <id>{escape(entry_id)}</id>",
+                f'    <link rel="alternate" type="text/html" href={quoteattr(link)}/>',
+                f"    <published>{_atom_time(item.date)}</published>",
+                f"    <updated>{_atom_time(item.date)}</updated>",
+            ]
+            if item.author or item.source:
+                out.append(f"    <author><name>{escape(item.author or item.source or '')}</name></author>")
+            if item.summary:
+                out.append(f"    <summary>{escape(item.summary)}</summary>")
+            out += [
+                f'    <content type="html">{escape(str(render_markdown(item.body)))}</content>',
+                "  </entry>",
+            ]
+        out.append("</feed>")
+    return "\n".join(out) + "\n"
+
+
+def robots_txt(base: str | None) -> str:
+    """Allow every crawler; point to the sitemap when the site's address is known."""
+    text = "User-agent: *\nAllow: /\n"
+    if base:
+        text += f"Sitemap: {_absolute(base, '/sitemap.xml')}\n"
+    return text
+
+
+def write_schema_files(folder: Path) -> list[Path]:
+    """Write the contract's JSON Schemas into ``folder`` (for editors' YAML language servers)."""
+    from .content.schema import write_schemas
+
+    folder.mkdir(parents=True, exist_ok=True)
+    write_schemas(folder)
+    return sorted(p for p in folder.rglob("*") if p.is_file())
+
+
+def finish(app: Flask, content: Content, dest: Path) -> int:
+    """Write forms, schemas, sitemap.xml, news/feed.xml and robots.txt into ``dest``; return files written."""
+    written = 0
+    for rel in content.forms:
+        target = dest / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(content.root / rel, target)
+        written += 1
+    written += len(write_schema_files(dest / "schema"))
+    base = content.site.base_url
+    texts = {
+        "sitemap.xml": sitemap_xml(app, content, base),
+        "news/feed.xml": atom_feed(app, content, base),
+        "robots.txt": robots_txt(base),
+    }
+    for rel, text in texts.items():
+        target = dest / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        written += 1
+    return written
+
+
+def swap_in(staging: Path, out_dir: Path) -> None:
+    """Publish ``staging`` as ``out_dir``: the old output is renamed aside, never half-overwritten.
+
+    Both folders are on one file system (staging is created beside out_dir), so
+    each step is a rename; if the second rename fails the old output is put back.
+    """
+    # mkdtemp creates 0700 folders; a web server running as another user must be able to read the site.
+    staging.chmod(0o755)
+    if not out_dir.exists():
+        staging.rename(out_dir)
+        return
+    old = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}-{time.time_ns()}")
+    out_dir.rename(old)
+    try:
+        staging.rename(out_dir)
+    except BaseException:
+        old.rename(out_dir)
+        raise
+    shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,241 @@
+"""The citizen's side through the test client: the form, its errors, the receipt, tracking, rating."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+
+from feedback_helpers import form_values, get_case, receipt, soup, submit
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from sunshine.feedback import cases, db
+from sunshine.feedback.models import S_CLOSED, S_NEW, Attachment, Case
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def count_cases(app: Flask) -> int:
+    with db.session_scope(app) as session:
+        return session.scalar(select(func.count()).select_from(Case)) or 0
+
+
+def test_form_preselects_item_and_is_novalidate(feedback_client: FlaskClient) -> None:
+    page = soup(feedback_client.get("/feedback/new?kind=投诉&item=huji-zhengming").data)
+    form = page.select_one("form.feedback-form")
+    assert form.has_attr("novalidate")
+    assert page.select_one("#item option[selected]")["value"] == "huji-zhengming"
+    assert "户籍证明开具" in page.select_one(".about").text
+    assert page.select_one("#staff_badge") is not None  # 投诉 may name a staff badge
+    assert page.select_one("h1").text == "我要投诉"
+    assert not page.select(".error-summary")
+
+
+def test_errors_are_summarised_linked_and_inline(feedback_client: FlaskClient) -> None:
+    response = submit(feedback_client, "咨询", title="", body="", phone="12ab")
+    assert response.status_code == 400
+    page = soup(response.data)
+    assert page.title.text.startswith("错误：")
+    summary = page.select_one(".error-summary[role=alert]")
+    assert summary.select_one("h2").text == "有以下问题"
+    links = {a["href"]: a.text for a in summary.select("a")}
+    assert set(links) == {"#title", "#body", "#phone"}
+    for href, message in links.items():
+        field = page.select_one(href)
+        assert field is not None, href
+        assert field.get("aria-invalid") == "true"
+        inline = page.select_one(f"{href}-error")
+        assert message in inline.text
+        assert f"{href[1:]}-error" in field["aria-describedby"]
+    # What the citizen typed is still there.
+    assert page.select_one("#name")["value"] == "张三"
+    assert page.select_one("#phone")["value"] == "12ab"
+
+
+def test_submission_receipt_shows_code_once(feedback_app: Flask, feedback_client: FlaskClient) -> None:
+    response = submit(feedback_client, "投诉", query="&item=huji-zhengming", staff_badge="CS-0101")
+    number, code = receipt(feedback_client, response)
+    assert number.startswith("TS-") and number.endswith("-0001")
+    # Refreshing the receipt neither resubmits nor shows the code again.
+    again = soup(feedback_client.get(response.headers["Location"]).data)
+    assert again.select_one(".receipt-number").text == number
+    assert again.select_one(".receipt-code") is None
+    assert count_cases(feedback_app) == 1
+    case = get_case(feedback_app, number)
+    assert case.status == S_NEW and case.kind == "投诉"
+    assert case.item_id == "huji-zhengming" and case.department_id == "zwzx" and case.staff_badge == "CS-0101"
+    assert case.due_on is not None and case.due_on > case.created_at.date()
+    assert case.code_hash == cases.hash_code(number, code) and code.replace("-", "") not in case.code_hash
+
+
+def test_another_browser_cannot_see_a_receipt(feedback_app: Flask, feedback_client: FlaskClient) -> None:
+    response = submit(feedback_client, "建议")
+    stranger = feedback_app.test_client()
+    assert stranger.get(response.headers["Location"]).status_code == 404
+
+
+def test_track_with_number_and_code(feedback_app: Flask, feedback_client: FlaskClient) -> None:
+    number, code = receipt(feedback_client, submit(feedback_client, "咨询", body="<b>加粗</b>"))
+    other = feedback_app.test_client()
+    page = soup(other.get("/feedback/track").data)
+    data = form_values(page, "main form")
+    wrong = other.post("/feedback/track", data={**data, "number": number, "code": "AAAA-BBBB-CCCC"})
+    assert wrong.status_code == 400
+    assert soup(wrong.data).select_one(".error-summary a")["href"] == "#number"
+    ok = other.post("/feedback/track", data={**data, "number": number.lower(), "code": code.lower()})
+    assert ok.status_code == 303
+    status = soup(other.get(ok.headers["Location"]).data)
+    assert status.select_one(".status-tag").text == S_NEW
+    assert [li.select_one(".timeline-action").text for li in status.select(".timeline-entry")] == ["提交"]
+    text = status.get_text()
+    assert "张三" not in text and "13800138000" not in text  # never shown back
+
+
+def test_good_evaluation_is_closed_bad_one_opens_a_case(
+    feedback_app: Flask, feedback_client: FlaskClient
+) -> None:
+    good, _ = receipt(feedback_client, submit(feedback_client, "评价", query="&window=a12", rating="5"))
+    bad, _ = receipt(
+        feedback_client,
+        submit(feedback_client, "评价", query="&item=canyin-fuwu-xuke", rating="1", body="等了两个小时"),
+    )
+    good_case, bad_case = get_case(feedback_app, good), get_case(feedback_app, bad)
+    assert good.startswith("PJ-") and good_case.status == S_CLOSED and good_case.due_on is None
+    assert bad_case.status == S_NEW and bad_case.is_bad_rating and bad_case.due_on is not None
+    assert bad_case.department_id == "shiyaojian"
+    assert bad_case.title == "对餐饮服务许可的评价：非常不满意" or bad_case.title.startswith("对")
+
+
+def test_evaluation_needs_a_level_and_a_subject(feedback_client: FlaskClient) -> None:
+    page = soup(submit(feedback_client, "评价").data)
+    assert [a["href"] for a in page.select(".error-summary a")] == ["#rating", "#item"]
+    assert page.select_one("fieldset#rating") is not None
+
+
+def test_unknown_ids_are_refused(feedback_client: FlaskClient) -> None:
+    page = soup(submit(feedback_client, "投诉", item="no-such-item", department="nowhere").data)
+    assert {a["href"] for a in page.select(".error-summary a")} == {"#item", "#department"}
+
+
+def test_honeypot_and_fill_time(make_feedback_app: Callable[..., Flask]) -> None:
+    app = make_feedback_app(FEEDBACK_MIN_FILL_SECONDS=3600)
+    client = app.test_client()
+    too_fast = submit(client, "建议")
+    assert too_fast.status_code == 400
+    assert "提交过快" in soup(too_fast.data).select_one(".error-summary").text
+    bot = submit(make_feedback_app().test_client(), "建议", website="http://spam.example")
+    assert bot.status_code == 400
+    assert count_cases(app) == 0
+
+
+def test_expired_csrf_token_keeps_the_text(feedback_app: Flask, feedback_client: FlaskClient) -> None:
+    response = submit(feedback_client, "咨询", csrf_token="forged", body="我写了很久的内容")
+    assert response.status_code == 400
+    page = soup(response.data)
+    assert "页面已过期" in page.select_one(".error-summary").text
+    assert page.select_one("#body").text.strip() == "我写了很久的内容"
+    assert count_cases(feedback_app) == 0
+    # The re-shown form carries a valid token: posting it again goes through.
+    data = form_values(page, "form.feedback-form")
+    assert feedback_client.post("/feedback/new", data=data).status_code == 303
+
+
+def test_rate_limit_keeps_the_text(make_feedback_app: Callable[..., Flask]) -> None:
+    app = make_feedback_app(FEEDBACK_SUBMIT_LIMIT="2 per minute")
+    client = app.test_client()
+    assert submit(client, "建议").status_code == 303
+    assert submit(client, "建议").status_code == 303
+    third = submit(client, "建议", body="第三条建议")
+    assert third.status_code == 429
+    assert soup(third.data).select_one("#body").text.strip() == "第三条建议"
+    assert count_cases(app) == 2
+
+
+def test_attachment_checked_by_content(feedback_app: Flask, feedback_client: FlaskClient) -> None:
+    fake = submit(feedback_client, "投诉", attachment=(io.BytesIO(b"MZ\x90\x00 not an image"), "photo.png"))
+    assert fake.status_code == 400
+    assert (
+        soup(fake.data).select_one("#attachment-error").text.endswith("附件只能是 JPG、PNG 图片或 PDF 文件")
+    )
+    feedback_client.application.config["FEEDBACK_ATTACHMENT_MAX_BYTES"] = 1024
+    big = submit(feedback_client, "投诉", attachment=(io.BytesIO(b"%PDF-" + b"0" * 2048), "a.pdf"))
+    assert big.status_code == 400
+    assert soup(big.data).select_one("#attachment-error").text.endswith("附件不能超过 1 KB")
+    feedback_client.application.config["FEEDBACK_ATTACHMENT_MAX_BYTES"] = 5 * 1024 * 1024
+    number, _ = receipt(
+        feedback_client, submit(feedback_client, "投诉", attachment=(io.BytesIO(PNG), "现场.png"))
+    )
+    with db.session_scope(feedback_app) as session:
+        attachment = session.scalar(select(Attachment))
+        assert attachment.case.number == number and attachment.mimetype == "image/png"
+        stored = feedback_app.instance_path + "/attachments/" + attachment.stored_name
+        assert attachment.stored_name != "现场.png" and len(attachment.stored_name) >= 32
+    with open(stored, "rb") as f:
+        assert f.read() == PNG
+    # Not reachable from the public side.
+    assert feedback_client.get(f"/admin/attachments/{attachment.id}").status_code == 302
+
+
+def test_user_text_is_escaped(feedback_app: Flask, feedback_client: FlaskClient) -> None:
+    number, _code = receipt(
+        feedback_client, submit(feedback_client, "咨询", title="<script>alert(1)</script>")
+    )
+    status = feedback_client.get(f"/feedback/track/{number}")
+    html = status.get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_security_headers_and_cookie_flags(make_feedback_app: Callable[..., Flask]) -> None:
+    client = make_feedback_app().test_client()
+    response = client.get("/feedback/new")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Referrer-Policy"]
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert client.get("/").headers["Content-Security-Policy"] == csp  # every response, not just feedback
+    # Outside testing and debugging, the cookie is Secure and the secret key persists in the instance folder.
+    production = make_feedback_app(TESTING=False)
+    assert production.config["SESSION_COOKIE_SECURE"] is True
+    key_file = production.instance_path + "/secret_key"
+    with open(key_file) as f:
+        assert f.read().strip() == production.config["SECRET_KEY"]
+    assert make_feedback_app(TESTING=False).config["SECRET_KEY"] == production.config["SECRET_KEY"]
+
+
+def test_rating_a_published_reply(feedback_app: Flask, feedback_client: FlaskClient) -> None:
+    from feedback_helpers import add_staff
+
+    from sunshine.feedback.models import User
+
+    number, _ = receipt(feedback_client, submit(feedback_client, "咨询"))
+    add_staff(feedback_app, "boss", "管理员")
+    with db.session_scope(feedback_app) as session:
+        case = session.scalar(select(Case).where(Case.number == number))
+        user = session.scalar(select(User).where(User.username == "boss"))
+        for action, extra in (
+            ("accept", {}),
+            ("draft_reply", {"reply": "请带身份证。"}),
+            ("publish_reply", {}),
+        ):
+            cases.act(session, case, user, action, **extra)
+    page = soup(feedback_client.get(f"/feedback/track/{number}").data)
+    assert page.select_one(".reply-body").text == "请带身份证。"
+    data = form_values(page, "form.rate-form")
+    missing = feedback_client.post(f"/feedback/track/{number}", data=data)
+    assert (
+        missing.status_code == 400
+        and soup(missing.data).select_one(".error-summary a")["href"] == "#satisfied"
+    )
+    done = feedback_client.post(
+        f"/feedback/track/{number}", data={**data, "satisfied": "0", "comment": "没说清楚"}
+    )
+    assert done.status_code == 303
+    case = get_case(feedback_app, number)
+    assert case.citizen_satisfied is False and case.citizen_comment == "没说清楚"
+    page = soup(feedback_client.get(f"/feedback/track/{number}").data)
+    assert page.select_one("form.rate-form") is None
+    assert "群众评价答复" in [e.text for e in page.select(".timeline-action")]
