@@ -35,7 +35,8 @@ SCHEMA_KINDS: dict[str, tuple[type[BaseModel], str, str]] = {
         Item,
         "items/<id>.yaml",
         "文件名即事项 id。跨记录规则（由 build.py check 检查）：department 与 windows 引用的 id 必须存在；"
-        "code 在所有事项中唯一；time_limit.promised ≤ time_limit.legal；online.depth 为 4 时 visits 必须为 0；"
+        "code 在所有事项中唯一；time_limit.promised ≤ time_limit.legal；"
+        "online.depth 为 4 时 visits 必须为 0；"
         "materials[].template、materials[].sample、result.sample 必须是 forms/ 下已有的文件；"
         "changes[].round 必须在 site.yaml 的 reform_rounds 中定义；日期必须真实存在（YYYY-MM-DD）。",
     ),
@@ -55,7 +56,8 @@ def record_schema(kind: str) -> dict[str, Any]:
         schema = TypeAdapter(dict[str, list[str]]).json_schema()
         schema["title"] = Synonyms.model_config.get("title", "synonyms")
         schema["description"] = (
-            f"synonyms.yaml：{field.title}。例：食品经营许可: [开饭店, 开餐馆, 餐饮许可]。搜索把它们当作同一个词。"
+            f"synonyms.yaml：{field.title}。"
+            "例：食品经营许可: [开饭店, 开餐馆, 餐饮许可]。搜索把它们当作同一个词。"
         )
     else:
         model, where, rules = SCHEMA_KINDS[kind]

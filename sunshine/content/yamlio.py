@@ -93,7 +93,7 @@ def _yaml12_resolvers() -> dict[str | None, list[tuple[str, re.Pattern[str]]]]:
 
 
 def make_loader(base: type[yaml.SafeLoader]) -> type[yaml.SafeLoader]:
-    """``base`` (CSafeLoader, or SafeLoader for comparison) with text keys, YAML 1.2 numbers, lenient dates."""
+    """``base`` (CSafeLoader, or SafeLoader to compare) with text keys, YAML 1.2 numbers, lenient dates."""
     loader = type(f"Contract{base.__name__}", (_ContractConstructor, base), {})
     loader.yaml_implicit_resolvers = _yaml12_resolvers()
     loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)

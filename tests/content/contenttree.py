@@ -1,4 +1,4 @@
-"""Helpers for the content tests: a minimal content tree written to the contract (CONTENT-SPEC.md), and helpers to break it.
+"""Test helpers: a minimal tree written to the contract (CONTENT-SPEC.md), and ways to break it.
 
 Every record kind is present with most of its fields, so each rule of the
 contract can be tested by changing one line of a valid tree.  The line

@@ -214,7 +214,8 @@ WARNINGS = [
             t.edit(I, "status: 在办", "status: 已取消"),
             t.edit(
                 I,
-                "changes:\n  - date: 2009-06-30\n    action: 保留\n    round: 1\n    document: 延政发〔2009〕27号\n",
+                "changes:\n  - date: 2009-06-30\n    action: 保留\n    round: 1\n"
+                "    document: 延政发〔2009〕27号\n",
                 "",
             ),
         ),

@@ -41,8 +41,10 @@ def test_check_broken_tree_lists_every_problem_and_exits_1(tree: Tree) -> None:
     lines = result.stderr.splitlines()
     assert lines[:4] == [
         "items/canyin-xuke.yaml:3: type: “行政许否”不在允许范围 (not one of the allowed words) (use one of: "
-        "'行政许可', '行政给付', '行政确认', '行政裁决', '行政奖励', '行政征收', '其他行政权力', '公共服务' or '便民服务')",
-        'items/canyin-xuke.yaml:18: materials: 缺少必填字段“申请材料” (required) (is "matrials" a typo for "materials"?)',
+        "'行政许可', '行政给付', '行政确认', '行政裁决', '行政奖励', '行政征收', '其他行政权力', "
+        "'公共服务' or '便民服务')",
+        "items/canyin-xuke.yaml:18: materials: 缺少必填字段“申请材料” (required) "
+        '(is "matrials" a typo for "materials"?)',
         'items/canyin-xuke.yaml:18: matrials: 未知字段 (unknown key) (did you mean "materials"?)',
         "items/empty.yaml: 文件为空 (empty file) (delete it or fill in its fields)",
     ]

@@ -15,7 +15,10 @@ from sunshine import DEMO_CONTENT, REPO_DIR
 def test_demo_content_checks_clean() -> None:
     result = subprocess.run(
         [sys.executable, str(REPO_DIR / "build.py"), "check", "--content", str(DEMO_CONTENT)],
-        capture_output=True, text=True, timeout=120, cwd=REPO_DIR,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=REPO_DIR,
     )
     assert "Traceback" not in result.stderr
     assert result.returncode == 0, "the demo content has problems:\n" + result.stderr

@@ -19,8 +19,37 @@ from sunshine.content import Content, ContentError, read_content
 
 TEXT_FILES = sorted(rel for rel, data in MINIMAL_TREE.items() if isinstance(data, str))
 JUNK = st.sampled_from(
-    ["", ":", "- ", "  ", "\t", "---", "&a", "*a", "<<: *a", "? x", "[", "}", "!!binary", "null", "~", "0x1F",
-     "2010-02-30", "1e999", "9" * 400, "yes", "\ufeff", "\x00", "\u2028", "'", '"', "#", "|", ">", "%YAML 1.2"]
+    [
+        "",
+        ":",
+        "- ",
+        "  ",
+        "\t",
+        "---",
+        "&a",
+        "*a",
+        "<<: *a",
+        "? x",
+        "[",
+        "}",
+        "!!binary",
+        "null",
+        "~",
+        "0x1F",
+        "2010-02-30",
+        "1e999",
+        "9" * 400,
+        "yes",
+        "\ufeff",
+        "\x00",
+        "\u2028",
+        "'",
+        '"',
+        "#",
+        "|",
+        ">",
+        "%YAML 1.2",
+    ]
 )
 LINE_EDIT = st.one_of(
     st.tuples(st.just("drop"), st.integers(0, 60)),
@@ -49,7 +78,7 @@ def _mutate(text: str, edits: list[tuple]) -> str:  # type: ignore[type-arg]
             key, sep, _ = lines[i].partition(": ")
             lines[i] = key + (sep or ": ") + edit[2]
         elif edit[0] == "indent" and lines:
-            lines[i] = " " * max(edit[2], 0) + lines[i][max(-edit[2], 0):]
+            lines[i] = " " * max(edit[2], 0) + lines[i][max(-edit[2], 0) :]
     return "\n".join(lines)
 
 

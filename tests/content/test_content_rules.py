@@ -700,7 +700,7 @@ def test_rule(tree: Tree, case: Case) -> None:
     assert str(found).startswith(f"{case.path}:{case.line}: " if case.line else f"{case.path}: ")
 
 
-# Required keys of every record kind: removing one gives "缺少必填字段" on that key, at the record's first line.
+# Required keys of every record kind: removing one gives "缺少必填字段" on that key, at the first line.
 REQUIRED = [
     (rel, text, model, key)
     for rel, text, model in [

@@ -15,7 +15,13 @@ from sunshine import DEMO_CONTENT
 from sunshine.content.schema import write_schemas
 from sunshine.content.yamlio import parse_yaml, split_front_matter
 
-KIND_OF_FOLDER = {"departments": "department", "windows": "window", "items": "item", "news": "news", "pages": "page"}
+KIND_OF_FOLDER = {
+    "departments": "department",
+    "windows": "window",
+    "items": "item",
+    "news": "news",
+    "pages": "page",
+}
 
 
 def _kind(rel: str) -> str | None:
@@ -89,15 +95,20 @@ def test_minimal_tree_validates(schemas: dict[str, dict[str, Any]], tree: Tree, 
         ("news/2010-06-01-kaiye.md", "tags:", "tag:", "'tag' was unexpected"),
     ],
 )
-def test_typo_fails_schema(schemas: dict[str, dict[str, Any]], tree: Tree, rel: str, old: str, new: str,
-                           complaint: str) -> None:
+def test_typo_fails_schema(
+    schemas: dict[str, dict[str, Any]], tree: Tree, rel: str, old: str, new: str, complaint: str
+) -> None:
     tree.edit(rel, old, new)
     with pytest.raises(jsonschema.ValidationError, match=complaint):
         jsonschema.validate(_data(tree.root / rel), schemas[_kind(rel) or ""])
 
 
 def test_demo_content_validates_against_schemas(schemas: dict[str, dict[str, Any]]) -> None:
-    files = [p for p in sorted(DEMO_CONTENT.rglob("*")) if p.is_file() and not p.relative_to(DEMO_CONTENT).parts[0] == "forms"]
+    files = [
+        p
+        for p in sorted(DEMO_CONTENT.rglob("*"))
+        if p.is_file() and p.relative_to(DEMO_CONTENT).parts[0] != "forms"
+    ]
     failures = []
     for path in files:
         rel = path.relative_to(DEMO_CONTENT).as_posix()

@@ -71,7 +71,7 @@ def test_complaint_in_chromium(server_url: tuple[Flask, str], page_factory: Call
     assert serious(page) == []
     # The only failed load is the form shown again with its errors (400); no missing asset, no blocked script.
     assert failed == [(400, f"{url}/feedback/new")]
-    # (Chromium's own /favicon.ico request is not the page's: "Failed to load resource" lines are covered above.)
+    # Chromium's own /favicon.ico request is not the page's; page loads are checked above.
     assert [e for e in page.console_errors if not e.startswith("Failed to load resource")] == []
 
     # Reloading the receipt sends nothing again and no longer shows the code.

@@ -1,0 +1,68 @@
+"""The static search page in Chromium: type, see items, filter, follow; no query shape breaks it; axe."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from searchkit import NASTY_QUERIES, serve_directory
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def heldout_url(heldout_site: Path) -> Iterator[str]:
+    server, url = serve_directory(heldout_site)
+    yield url
+    server.shutdown()
+    server.server_close()
+
+
+def test_type_filter_follow(heldout_url: str, page_factory: Callable[..., Any]) -> None:
+    page = page_factory(width=390, height=844)
+    page.goto(f"{heldout_url}/search/")
+    page.fill("#search-q", "老人补贴怎么申请")
+    page.press("#search-q", "Enter")
+    page.wait_for_selector("#search-list .result-title")
+    assert "找到" in page.inner_text("#search-status")
+    first = page.locator("#search-list .result-title").first
+    assert first.get_attribute("href") == "/items/gaoling-butie/"
+    assert page.locator("#search-list .result-excerpt").count() >= 1
+    page.select_option("#filter-type", "行政给付")
+    page.wait_for_function("document.querySelector('#search-status').textContent.startsWith('找到')")
+    hrefs = page.locator("#search-list .result-title").evaluate_all(
+        "els => els.map(e => e.getAttribute('href'))"
+    )
+    assert hrefs and all(h.startswith("/items/") for h in hrefs)
+    page.locator("#search-list .result-title").first.click()
+    page.wait_for_url("**/items/gaoling-butie/")
+    assert page.console_errors == []
+
+
+def test_query_in_url_and_nothing_found(heldout_url: str, page_factory: Callable[..., Any]) -> None:
+    page = page_factory()
+    page.goto(f"{heldout_url}/search/?q=%E7%81%AB%E6%98%9F%E7%A7%BB%E6%B0%91xyz")
+    page.wait_for_function("document.querySelector('#search-status').textContent.includes('没有找到')")
+    assert page.is_visible("#search-empty")
+    assert page.locator("#search-empty a[href='tel:0319-1234567']").count() == 1
+
+
+def test_pagefind_never_errors(heldout_url: str, pagefind_runner: Callable[[str], Any]) -> None:
+    runner = pagefind_runner(heldout_url)
+    for query in NASTY_QUERIES:
+        result = runner.run(query)
+        assert isinstance(result["ids"], list), query
+    assert runner.page.console_errors == []
+
+
+def test_search_page_passes_axe(heldout_url: str, page_factory: Callable[..., Any]) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = page_factory(width=390, height=844)
+    page.goto(f"{heldout_url}/search/?q=%E5%8A%9E%E9%80%80%E4%BC%91")
+    page.wait_for_selector("#search-list .result-title")
+    results = Axe().run(page)
+    serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert serious == [], [(v["id"], v["help"]) for v in serious]
