@@ -28,10 +28,11 @@ run: build
 serve: venv
 	$(PY) build.py serve --port $(PORT)
 
+# Debian's Chromium for the browser tests, and a CJK font so pages render (and measure) as citizens see them.
 chromium:
-	@if [ ! -x $(CHROMIUM) ]; then \
-		echo "Installing Debian's chromium for the browser tests"; \
-		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; \
+	@if [ ! -x $(CHROMIUM) ] || ! dpkg -s fonts-wqy-microhei >/dev/null 2>&1; then \
+		echo "Installing Debian's chromium and fonts-wqy-microhei for the browser tests"; \
+		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium fonts-wqy-microhei; \
 	fi
 
 lint: venv

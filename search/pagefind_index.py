@@ -69,12 +69,13 @@ def write_records(docs: list[SearchDocument], records_dir: Path) -> None:
 async def _write(records_dir: Path, bundle_dir: Path) -> None:
     from pagefind.index import IndexConfig, PagefindIndex
 
-    config = IndexConfig(force_language=LANGUAGE)
+    # The bundle is written once, when the context closes, to output_path (an absolute path: left
+    # unset, the wrapper writes ./pagefind in the working directory).
+    config = IndexConfig(force_language=LANGUAGE, output_path=str(bundle_dir.resolve()))
     async with PagefindIndex(config=config) as index:
         # One request for the whole folder: the Python service answers about ten requests a
         # second, so a request per record would take minutes for a large center.
         await index.add_directory(str(records_dir))
-        await index.write_files(output_path=str(bundle_dir))
 
 
 def build_pagefind(
