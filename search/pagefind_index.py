@@ -14,6 +14,7 @@ import asyncio
 import html
 import json
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .documents import WEIGHTS, SearchDocument
@@ -85,7 +86,9 @@ def build_pagefind(
     bundle = site_dir / "pagefind"
     with tempfile.TemporaryDirectory(prefix="sunshine-records-") as records:
         write_records(docs, Path(records))
-        asyncio.run(_write(Path(records), bundle))
+        # A thread of its own: the caller may already run an event loop (Playwright's, in tests).
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pool.submit(lambda: asyncio.run(_write(Path(records), bundle))).result()
     table = browser_table(synonyms, vocabulary or ())
     (bundle / TABLE_NAME).write_text(json.dumps(table, ensure_ascii=False, separators=(",", ":")), "utf-8")
     return bundle

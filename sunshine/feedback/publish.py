@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -181,10 +180,15 @@ def replies_page_url(page: int) -> str:
     return url_for("feedback_public.replies", page=page) if page > 1 else url_for("feedback_public.replies")
 
 
-def freeze_urls(app: Flask) -> Iterator[str]:
-    """Every page of the published replies and statistics, for Frozen-Flask (none without a database)."""
+def freeze_urls(app: Flask) -> list[str]:
+    """Every page of the published replies and statistics, for Frozen-Flask (none without a database).
+
+    The list is built and every context closed before the freezer sees it: a
+    context left open while the freezer renders would be reused by its
+    requests, and their session (and its database lock) would never close.
+    """
     if "feedback_public" not in app.blueprints:
-        return
+        return []
     with app.app_context():
         session = db.get_session()
         try:
@@ -193,11 +197,10 @@ def freeze_urls(app: Flask) -> Iterator[str]:
         finally:
             session.close()
         with app.test_request_context():
-            for page in range(1, pages + 1):
-                yield replies_page_url(page)
-            for number in numbers:
-                yield url_for("feedback_public.reply", number=number)
-            yield url_for("feedback_stats.stats")
+            urls = [replies_page_url(page) for page in range(1, pages + 1)]
+            urls += [url_for("feedback_public.reply", number=number) for number in numbers]
+            urls.append(url_for("feedback_stats.stats"))
+    return urls
 
 
 class FeedbackDatabaseError(ContentError):

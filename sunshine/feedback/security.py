@@ -19,8 +19,9 @@ from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
 from itsdangerous import BadSignature, URLSafeSerializer
 
+# img-src adds data: for the theme's inline SVG favicon (base.html); images cannot run script.
 CSP = (
-    "default-src 'self'; script-src 'self'; object-src 'none'; "
+    "default-src 'self'; script-src 'self'; img-src 'self' data:; object-src 'none'; "
     "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
 )
 HEADERS = {
