@@ -51,6 +51,16 @@ def items_of_type(content: Content, item_type: str) -> list[Item]:
     return [i for i in content.active_items() if i.type == item_type]
 
 
+#: The page of each record kind, and the Content attribute holding its records.
+RECORD_ENDPOINTS: dict[str, str] = {
+    "web.item": "items",
+    "web.window": "windows",
+    "web.department": "departments",
+    "web.news": "news",
+    "web.page": "pages",
+}
+
+
 @dataclass(frozen=True)
 class PageRef:
     """One public page: the endpoint and values that build its URL, and when it last changed."""

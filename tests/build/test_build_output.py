@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -130,3 +131,19 @@ def test_404_page_forms_and_schemas_are_written(mini_built: Path) -> None:
 def test_static_build_has_no_server_only_links(mini_built: Path) -> None:
     html = (mini_built / "items/canyin-fuwu-xuke/index.html").read_text(encoding="utf-8")
     assert "/feedback/" not in html  # no server_url in the mini tree: phones instead
+
+
+def test_tree_with_only_required_folders_builds_without_warnings(mini_content: Path, tmp_path: Path) -> None:
+    """News, pages and windows are optional in the contract: their absence is no forgotten URL generator."""
+    for folder in ("news", "pages", "windows"):
+        shutil.rmtree(mini_content / folder, ignore_errors=True)
+    for item in (mini_content / "items").glob("*.yaml"):
+        text = item.read_text(encoding="utf-8")
+        kept = [line for line in text.splitlines() if not line.startswith("windows:")]
+        item.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    out = tmp_path / "bare"
+    report = build_site(mini_content, out)  # warnings are errors in this suite
+    soup = BeautifulSoup((out / "news" / "index.html").read_text(encoding="utf-8"), "lxml")
+    assert report.pages > 0
+    assert soup.select_one("main h1") is not None
+    assert not (out / "windows" / "a12").exists()
