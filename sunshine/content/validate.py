@@ -91,29 +91,19 @@ def _check_references(loaded: Loaded, at: _Report) -> None:
     forms = set(loaded.forms)
     rounds = _known_rounds(loaded)
 
+    def dangling(source: str, data: object, key: str, known: set[str], label: str, folder: str) -> None:
+        for path, ref in _texts(data, key):
+            if ref not in known:
+                message = f"{label}“{ref}”不存在 (unknown {folder[:-1]} id)"
+                at(source, path, message, _nearest(ref, known, folder))
+
     for source, data in loaded.raw["windows"].values():
-        for path, dep in _texts(data, "departments"):
-            if dep not in departments:
-                at(
-                    source,
-                    path,
-                    f"单位“{dep}”不存在 (unknown department id)",
-                    _nearest(dep, departments, "departments"),
-                )
+        dangling(source, data, "departments", departments, "单位", "departments")
 
     codes: dict[str, str] = {}
     for source, data in sorted(loaded.raw["items"].values(), key=lambda entry: entry[0]):
-        for path, dep in _texts(data, "department"):
-            if dep not in departments:
-                at(
-                    source,
-                    path,
-                    f"单位“{dep}”不存在 (unknown department id)",
-                    _nearest(dep, departments, "departments"),
-                )
-        for path, win in _texts(data, "windows"):
-            if win not in windows:
-                at(source, path, f"窗口“{win}”不存在 (unknown window id)", _nearest(win, windows, "windows"))
+        dangling(source, data, "department", departments, "单位", "departments")
+        dangling(source, data, "windows", windows, "窗口", "windows")
         for path, code in _texts(data, "code"):
             if code in codes:
                 at(
