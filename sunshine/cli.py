@@ -18,13 +18,17 @@ DEFAULT_OUT = REPO_DIR / "output"
 
 def main(argv: list[str] | None = None) -> int:
     """Run one command; return the process exit code."""
-    parser = argparse.ArgumentParser(prog="build.py", description="阳光政务 Sunshine: build a disclosure site.")
+    parser = argparse.ArgumentParser(
+        prog="build.py", description="阳光政务 Sunshine: build a disclosure site."
+    )
     sub = parser.add_subparsers(dest="command")
 
     p_build = sub.add_parser("build", help="build the static site (atomic: a failed build changes nothing)")
     _content_arg(p_build)
     p_build.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (default: output/)")
-    p_build.add_argument("--feedback-db", metavar="URL", help="publish public replies and statistics from this database")
+    p_build.add_argument(
+        "--feedback-db", metavar="URL", help="publish public replies and statistics from this database"
+    )
     p_build.set_defaults(func=_cmd_build)
 
     p_check = sub.add_parser("check", help="validate the content only")
@@ -53,7 +57,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _content_arg(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--content", type=Path, default=DEMO_CONTENT, help="content folder (default: the demo)")
+    parser.add_argument(
+        "--content", type=Path, default=DEMO_CONTENT, help="content folder (default: the demo)"
+    )
 
 
 def _print_warnings(warnings: list) -> None:  # type: ignore[type-arg]

@@ -31,9 +31,10 @@ class BuildReport:
 
 
 def build_site(content_dir: Path, out_dir: Path, *, feedback_db: str | None = None) -> BuildReport:
-    """Build the static site of ``content_dir`` into ``out_dir``; raise ContentError before writing anything."""
-    from . import create_app, render, write
+    """Build ``content_dir`` into ``out_dir``; raise ContentError before writing anything."""
     from search import indexer
+
+    from . import create_app, render, write
 
     report = BuildReport(out_dir)
     clock = time.perf_counter()
