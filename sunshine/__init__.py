@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 REPO_DIR = Path(__file__).resolve().parent.parent
 #: The bundled demo content: the embedded default of every command.
@@ -30,6 +31,9 @@ DEFAULTS: dict[str, Any] = {
     "FEEDBACK_ENABLED": False,
     "SECRET_KEY": None,
     "MAX_CONTENT_LENGTH": 6 * 1024 * 1024,
+    # Reverse proxies (nginx) in front of the server: their X-Forwarded-* headers are trusted, so
+    # rate limits and the audit log see the citizen's address rather than the proxy's.
+    "PROXY_COUNT": 0,
 }
 
 
@@ -48,12 +52,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_prefixed_env("SUNSHINE")
     app.config.from_mapping(config)
 
-    from . import store, web
+    if int(app.config["PROXY_COUNT"]):
+        n = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
+
+    from . import search_views, store, web
 
     store.init_app(app)
     web.init_app(app)
-    from . import search_views
-
     search_views.init_app(app)
     if app.config["FEEDBACK_ENABLED"]:
         from . import feedback

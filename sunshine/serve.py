@@ -21,8 +21,10 @@ from . import create_app
 
 
 def _config(args: argparse.Namespace) -> dict[str, Any]:
-    config: dict[str, Any] = {"CONTENT_DIR": str(args.content), "CONTENT_RELOAD": True}
-    if getattr(args, "production", False):
+    production = bool(getattr(args, "production", False))
+    # Preview re-reads the tree on change; production reads it once per worker (reload with `kill -HUP`).
+    config: dict[str, Any] = {"CONTENT_DIR": str(args.content), "CONTENT_RELOAD": not production}
+    if production:
         config["FEEDBACK_ENABLED"] = True
     return config
 
