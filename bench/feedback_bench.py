@@ -26,6 +26,7 @@ import itertools
 import json
 import os
 import re
+import resource
 import secrets
 import shutil
 import socket
@@ -224,6 +225,10 @@ def verify(url: str, numbers: list[str]) -> tuple[int, int]:
     return found, rows
 
 
+def _cpu(usage: resource.struct_rusage) -> float:
+    return usage.ru_utime + usage.ru_stime
+
+
 def server_command(args: argparse.Namespace, port: int) -> list[str]:
     if args.server == "serve":
         return [
@@ -277,6 +282,7 @@ def run(args: argparse.Namespace, kind: str) -> dict[str, object]:
         PYTHONPATH=str(REPO),
     )
     env.pop("DATABASE_URL", None)
+    children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     log = open(workdir / "server.log", "wb")  # noqa: SIM115 - closed in finally, after the server
     server = subprocess.Popen(
         server_command(args, port), cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT
@@ -290,11 +296,13 @@ def run(args: argparse.Namespace, kind: str) -> dict[str, object]:
             for _ in range(args.clients)
         ]
         began = time.perf_counter()
+        client_before = resource.getrusage(resource.RUSAGE_SELF)
         for t in threads:
             t.start()
         for t in threads:
             t.join(timeout=args.submissions * REQUEST_TIMEOUT)
         elapsed = time.perf_counter() - began
+        client_after = resource.getrusage(resource.RUSAGE_SELF)
     finally:
         server.terminate()
         try:
@@ -303,6 +311,10 @@ def run(args: argparse.Namespace, kind: str) -> dict[str, object]:
             server.kill()
             server.wait()
         log.close()
+    # The server's CPU time (gunicorn and its workers, reaped by it, then by us) — start-up included.
+    children_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    server_cpu = _cpu(children_after) - _cpu(children_before)
+    client_cpu = _cpu(client_after) - _cpu(client_before)
     found, rows = verify(url, results.numbers)
     if schema is not None:
         drop_schema(args.pg_url, schema)
@@ -327,6 +339,9 @@ def run(args: argparse.Namespace, kind: str) -> dict[str, object]:
             "p50": round(percentile(results.cycle_ms, 50), 1),
             "p95": round(percentile(results.cycle_ms, 95), 1),
         },
+        "server_cpu_s": round(server_cpu, 1),
+        "server_cpu_ms_per_submission": round(server_cpu * 1000 / confirmed, 1) if confirmed else None,
+        "client_cpu_s": round(client_cpu, 1),
         "unique_receipts": len(set(results.numbers)),
         "receipts_in_db": found,
         "rows_in_db": rows,

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 import markdown
+from pypinyin import lazy_pinyin
 
 from sunshine.content import Content
 from sunshine.content.model import ONLINE_DEPTHS, Item
@@ -97,6 +98,32 @@ def _audiences(value: str | None) -> tuple[str, ...]:
     return (value,) if value else ()
 
 
+def item_facets(content: Content, item: Item) -> dict[str, tuple[str, ...]]:
+    """The filter values of an item (both engines filter on them; the static page lists them)."""
+    return {
+        "kind": ("item",),
+        "type": (item.type,),
+        "department": (content.department_of(item).name,),
+        "audience": _audiences(item.audience),
+        "online": (ONLINE_DEPTHS[item.online.depth],),
+        "status": (item.status,),
+    }
+
+
+def facet_values(content: Content) -> dict[str, list[str]]:
+    """Every value each item filter takes in ``content``, in pinyin order.
+
+    The static search page writes them into its filter menus, so the browser
+    never downloads Pagefind's filter lists just to show the choices (it loads
+    a filter's list only when the citizen applies it).
+    """
+    values: dict[str, set[str]] = {}
+    for item in content.items.values():
+        for name, found in item_facets(content, item).items():
+            values.setdefault(name, set()).update(found)
+    return {name: sorted(found, key=lambda v: (lazy_pinyin(v), v)) for name, found in values.items()}
+
+
 def item_document(content: Content, item: Item, synonyms: Synonyms) -> SearchDocument:
     department = content.department_of(item)
     body = _join(
@@ -121,14 +148,7 @@ def item_document(content: Content, item: Item, synonyms: Synonyms) -> SearchDoc
         pinyin=tuple(pinyin_forms(named)),
         materials=tuple(_join(m.name, m.note) for m in item.materials),
         basis=tuple(_join(b.law, b.article) for b in item.basis),
-        facets={
-            "kind": ("item",),
-            "type": (item.type,),
-            "department": (department.name,),
-            "audience": _audiences(item.audience),
-            "online": (ONLINE_DEPTHS[item.online.depth],),
-            "status": (item.status,),
-        },
+        facets=item_facets(content, item),
         boost=WITHDRAWN_BOOST if item.withdrawn else KIND_BOOST["item"],
         summary=summary,
     )

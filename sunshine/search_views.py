@@ -18,7 +18,7 @@ from pathlib import Path
 
 from flask import Blueprint, Flask, current_app, g, jsonify, render_template, request, url_for
 
-from search.documents import FACET_LABELS, KIND_LABELS, build_documents, vocabulary
+from search.documents import FACET_LABELS, KIND_LABELS, build_documents, facet_values, vocabulary
 from search.text import Synonyms, add_words
 from search.whoosh_index import Response, WhooshSearch, build_whoosh, clamp_limit
 
@@ -39,7 +39,11 @@ FILTER_PARAMS: dict[str, str] = {
 
 
 class _Engine:
-    """The server's searcher: a prebuilt index, or one kept in step with the content."""
+    """The server's searcher: a prebuilt index, or one kept in step with the content.
+
+    One :class:`WhooshSearch` per process: it keeps the index and the postings
+    it has read in memory, and reopens a prebuilt index when a build replaces it.
+    """
 
     def __init__(self, app: Flask):
         configured = app.config.get("SEARCH_INDEX_DIR")
@@ -132,6 +136,7 @@ def page() -> str:
         facet_labels=FACET_LABELS,
         kind_labels=KIND_LABELS,
         facet_links=_facet_links(query, response),
+        filter_values=facet_values(get_content()) if static else {},
     )
 
 

@@ -12,6 +12,7 @@ import json
 import sys
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from .. import DEMO_CONTENT
@@ -41,7 +42,7 @@ def cmd_overdue(args: argparse.Namespace) -> int:
     from ..store import get_content
     from . import db
     from .models import TIMEZONE, utcnow
-    from .publish import department_name
+    from .publish import database_problem, department_name
     from .supervision import report
 
     config: dict[str, object] = {"CONTENT_DIR": str(args.content)}
@@ -51,16 +52,12 @@ def cmd_overdue(args: argparse.Namespace) -> int:
     with app.app_context():
         content = get_content()
     url = args.db or db.database_url(app)
+    problem = database_problem(url)
+    if problem is not None:
+        print(f"{make_url(url).render_as_string(hide_password=True)}: {problem}", file=sys.stderr)
+        return 2
     engine = db.make_engine(url)
     try:
-        try:
-            migrated = db.current_revision(engine) is not None
-        except Exception as exc:  # the driver's message says why (refused, no such database …)
-            print(f"{url}: cannot open: {exc}", file=sys.stderr)
-            return 2
-        if not migrated:
-            print(f"{url}: not a feedback database (run build.py db upgrade)", file=sys.stderr)
-            return 2
         with Session(engine) as session:
             result = report(session, content.site.feedback, utcnow(), args.department)
             if args.format == "json":

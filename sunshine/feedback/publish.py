@@ -17,10 +17,12 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from flask import Blueprint, Flask, abort, render_template, url_for
+from flask import Blueprint, Flask, abort, current_app, render_template, url_for
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
@@ -154,25 +156,37 @@ def page_count(total: int, per_page: int = PER_PAGE) -> int:
     return max(1, math.ceil(total / per_page))
 
 
+def read_session(app: Flask | None = None) -> Any:
+    """A short read of the feedback database, closed when the block ends (not at request teardown).
+
+    The public pages are rendered by Frozen-Flask too, which runs many
+    requests inside one application context: a session kept in ``g`` until
+    teardown would stay open across them and, on SQLite, hold its lock.
+    """
+    return db.session_scope(app or current_app)
+
+
 @bp.route("/feedback/replies/", defaults={"page": 1})
 @bp.route("/feedback/replies/page/<int:page>/")
 def replies(page: int) -> str:
-    session = db.get_session()
-    total = count_published(session)
-    pages = page_count(total)
-    if page < 1 or page > pages:  # /page/1/ itself redirects to the list (Flask's redirect_defaults)
-        abort(404)
     content = get_content()
-    rows = [PublicReply.of(case, content) for case in published_page(session, page)]
+    with read_session() as session:
+        total = count_published(session)
+        pages = page_count(total)
+        if page < 1 or page > pages:  # /page/1/ itself redirects to the list (Flask's redirect_defaults)
+            abort(404)
+        rows = [PublicReply.of(case, content) for case in published_page(session, page)]
     return render_template("feedback/replies.html", replies=rows, page=page, pages=pages, total=total)
 
 
 @bp.route("/feedback/replies/<number>/")
 def reply(number: str) -> str:
-    case = db.get_session().scalar(select(Case).where(Case.number == number, _published()))
-    if case is None:
-        abort(404)
-    return render_template("feedback/replies_detail.html", reply=PublicReply.of(case, get_content()))
+    with read_session() as session:
+        case = session.scalar(select(Case).where(Case.number == number, _published()))
+        if case is None:
+            abort(404)
+        shown = PublicReply.of(case, get_content())
+    return render_template("feedback/replies_detail.html", reply=shown)
 
 
 def replies_page_url(page: int) -> str:
@@ -183,23 +197,18 @@ def replies_page_url(page: int) -> str:
 def freeze_urls(app: Flask) -> list[str]:
     """Every page of the published replies and statistics, for Frozen-Flask (none without a database).
 
-    The list is built and every context closed before the freezer sees it: a
-    context left open while the freezer renders would be reused by its
-    requests, and their session (and its database lock) would never close.
+    The list is built, and its context closed, before the freezer renders any
+    of it: the freezer's requests would otherwise reuse that context.
     """
     if "feedback_public" not in app.blueprints:
         return []
-    with app.app_context():
-        session = db.get_session()
-        try:
-            pages = page_count(count_published(session))
-            numbers = published_numbers(session)
-        finally:
-            session.close()
-        with app.test_request_context():
-            urls = [replies_page_url(page) for page in range(1, pages + 1)]
-            urls += [url_for("feedback_public.reply", number=number) for number in numbers]
-            urls.append(url_for("feedback_stats.stats"))
+    with read_session(app) as session:
+        pages = page_count(count_published(session))
+        numbers = published_numbers(session)
+    with app.test_request_context():
+        urls = [replies_page_url(page) for page in range(1, pages + 1)]
+        urls += [url_for("feedback_public.reply", number=number) for number in numbers]
+        urls.append(url_for("feedback_stats.stats"))
     return urls
 
 
@@ -215,21 +224,38 @@ class FeedbackDatabaseError(ContentError):
         super().__init__([Problem(shown, None, "--feedback-db", message)])
 
 
-def _open_readonly(app: Flask, url: str) -> None:
-    """Attach the build's feedback database without migrating it (a build never changes the database)."""
+def database_problem(url: str) -> str | None:
+    """Why the existing feedback database at ``url`` cannot be read, or None when it can.
+
+    Used by every reader that must not create or migrate anything (the static
+    build, ``build.py feedback overdue``): a SQLite file is never created here.
+    """
     if url.startswith("sqlite"):
         path = make_url(url).database
         if path and path != ":memory:" and not Path(path).is_file():
-            raise FeedbackDatabaseError(url, "no such database file")
+            return "no such database file"
+    engine = db.make_engine(url)
+    try:
+        revision = db.current_revision(engine)
+    except Exception as exc:  # the driver's own error says why (refused, unknown database …)
+        return f"cannot open: {exc}"
+    finally:
+        engine.dispose()
+    if revision is None:
+        return "not a feedback database (run build.py db upgrade)"
+    return None
+
+
+def _open_readonly(app: Flask, url: str) -> None:
+    """Attach the build's feedback database without migrating it (a build never changes the database)."""
+    problem = database_problem(url)
+    if problem is not None:
+        raise FeedbackDatabaseError(url, problem)
     app.config["DATABASE_URL"] = url
     app.config["FEEDBACK_AUTO_MIGRATE"] = False
     db.init_app(app)
-    try:
-        revision = db.current_revision(db.get_engine(app))
-    except Exception as exc:  # the driver's own error says why (refused, unknown database …)
-        raise FeedbackDatabaseError(url, f"cannot open: {exc}") from exc
-    if revision is None:
-        raise FeedbackDatabaseError(url, "not a feedback database (run build.py db upgrade)")
+    # The build's app is simply dropped when the site is written: close its pooled connections then.
+    weakref.finalize(app, db.get_engine(app).dispose)
 
 
 def init_app(app: Flask) -> None:

@@ -28,8 +28,8 @@ from sqlalchemy.orm import Session
 
 from ..content.model import FeedbackSettings
 from ..store import get_content
-from . import db
 from .models import BAD_RATING_MAX, KINDS, S_REJECTED, Case, local_date, utcnow
+from .publish import read_session
 from .svgchart import Series, bar_chart
 from .workdays import add_workdays, deadline_days, workdays_between
 
@@ -217,7 +217,9 @@ def stats() -> str:
     content = get_content()
     names: dict[str | None, str] = {key: d.name for key, d in content.departments.items()}
     names[None] = content.site.short_name or content.site.name
-    result = compute(load_rows(db.get_session()), content.site.feedback, utcnow(), names)
+    with read_session() as session:
+        rows = load_rows(session)
+    result = compute(rows, content.site.feedback, utcnow(), names)
     return render_template("feedback/stats.html", stats=result, chart=monthly_chart(result))
 
 

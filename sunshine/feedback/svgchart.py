@@ -60,7 +60,8 @@ def bar_chart(
     left, right, top, bottom = 44, 12, 28, 40
     plot_w, plot_h = width - left - right, height - top - bottom
     peak = nice_max(max((v for s in series for v in s.values), default=0))
-    ticks = 4
+    # Whole-number gridlines for counts: a top of 10 gets 0, 2 … 10; a top of 2 gets 0, 1, 2.
+    ticks = 5 if float(peak / 5).is_integer() else int(peak) if float(peak).is_integer() else 4
     title_id, desc_id = f"{chart_id}-title", f"{chart_id}-desc"
     out: list[str] = [
         f'<svg xmlns="http://www.w3.org/2000/svg" id="{escape(chart_id)}" class="chart" role="img" '

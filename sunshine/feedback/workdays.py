@@ -16,6 +16,10 @@ Conventions (those of the administrative-procedure rule "期间开始之日不�
 * the deadline of ``n`` working days is the end of the n-th working day after
   that receipt day (n = 0: the end of the receipt day itself).
 
+The State Council publishes each year's schedule in the November or December
+before; for a year not yet published the `holidays` package gives the fixed
+public holidays without make-up days, so upgrade it each winter.
+
 Aware datetimes (the feedback database stores UTC) are read in the center's
 time zone, :data:`sunshine.feedback.models.TIMEZONE`; naive ones are taken as local.
 """

@@ -1,9 +1,10 @@
-"""Supervision: lists in working days at a controlled ``now``, 催办 permissions and audit, the notice, the CLI."""
+"""Supervision: lists in working days at a given ``now``, 催办 permissions and audit, the notice, the CLI."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -158,7 +159,7 @@ def test_notice_is_printable_and_only_for_overdue(ops_app: Flask, live_cases: di
     assert notice is not None
     assert "催办通知书" in text_of(notice.h1) and live_cases["mine"] in text_of(notice)
     assert "市食药监局" in text_of(notice) or "食品药品监督管理局" in text_of(notice)
-    css_link = page.select_one("link[href$='notice.css']")
+    css_link = page.select_one("link[href$='feedback-ops.css']")
     assert css_link is not None
     response = client.get(css_link["href"])
     css = response.get_data(as_text=True)
@@ -187,4 +188,14 @@ def test_cron_report(ops_app: Flask, live_cases: dict[str, str], mini_content: A
     assert "超过三个月未答复：1 件" in text and "超期：2 件" in text
     assert live_cases["mine"] in text and live_cases["fresh"] not in text
 
-    assert cli.main([*args[:3], "sqlite:////nonexistent/dir/x.sqlite3", *args[4:]]) == 2
+
+def test_cron_report_refuses_what_is_not_a_feedback_database(
+    mini_content: Path, tmp_path: Path, capsys: Any
+) -> None:
+    missing, empty = tmp_path / "missing.sqlite3", tmp_path / "empty.sqlite3"
+    empty.touch()
+    for path, message in ((missing, "no such database file"), (empty, "not a feedback database")):
+        code = cli.main(["feedback", "overdue", "--db", f"sqlite:///{path}", "--content", str(mini_content)])
+        assert code == 2
+        assert message in capsys.readouterr().err
+    assert not missing.exists(), "a report never creates a database"

@@ -96,6 +96,7 @@ class PagefindRunner:
         return self.page.evaluate(
             """async ([q, filters]) => {
               const pf = await import('/pagefind/pagefind.js');
+              if (!window.__table) await pf.options({noWorker: true});  // as search.js does
               const sq = await import('/static/js/search-query.js');
               window.__table = window.__table || await (await fetch('/pagefind/sunshine-query.json')).json();
               const found = await sq.runSearch(pf, q, window.__table, filters);

@@ -1,5 +1,7 @@
 // The static site's search page: reads ?q=, asks the Pagefind bundle, shows Chinese results.
-// No framework, no CDN: the bundle is loaded from /pagefind/ of this site.
+// No framework, no CDN: the bundle is loaded from /pagefind/ of this site, on the first query.
+// The filter menus come filled from the build, so Pagefind's filter lists are fetched only
+// when a filter is applied, never to show the choices.
 import { runSearch, queryTerms } from "./search-query.js";
 
 const app = document.getElementById("search-app");
@@ -27,18 +29,11 @@ async function load() {
       import(bundle + "pagefind.js"),
       fetch(bundle + "sunshine-query.json").then((r) => r.json()),
     ]);
-    await pf.options({ excerptLength: 40, highlightParam: null });
+    // noWorker: search in this thread.  The worker costs a second 41 KB script on the first query,
+    // and its 5-second start-up deadline fails on a busy phone (then Pagefind starts over here).
+    await pf.options({ excerptLength: 40, highlightParam: null, noWorker: true });
     pagefind = pf;
     table = tbl;
-    await fillFilters();
-  }
-}
-
-async function fillFilters() {
-  const available = await pagefind.filters();
-  for (const select of selects) {
-    const values = Object.keys(available[select.dataset.filter] || {}).sort((a, b) => a.localeCompare(b, "zh"));
-    for (const value of values) select.add(new Option(value, value));
   }
 }
 

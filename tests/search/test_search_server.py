@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
 from searchkit import NASTY_QUERIES
+
+from search.indexer import WHOOSH_SUBDIR
 
 
 @pytest.fixture
@@ -90,3 +93,75 @@ def test_static_page_needs_javascript_and_links_items(built_site: Path) -> None:
     assert (built_site / "pagefind" / "pagefind.js").is_file()
     assert (built_site / "pagefind" / "sunshine-query.json").is_file()
     assert not (built_site / "api").exists()
+
+
+def test_static_page_lists_filter_choices_from_the_build(heldout_site: Path) -> None:
+    soup = BeautifulSoup((heldout_site / "search" / "index.html").read_bytes(), "lxml")
+    types = [o.get_text() for o in soup.select("#filter-type option")][1:]
+    assert set(types) == {"行政确认", "公共服务", "行政给付", "行政许可"}
+    assert "清河县公安局" in [o.get_text() for o in soup.select("#filter-department option")]
+    script = (Path(__file__).parents[2] / "site" / "static" / "js" / "search.js").read_text("utf-8")
+    assert "pagefind.filters(" not in script  # choices never cost a download
+
+
+def test_ranking_equals_scoring_every_record(heldout_site: Path, heldout: tuple[Path, list[Any]]) -> None:
+    """Scoring name matches first and skipping the rest when they cannot reach the top loses nothing."""
+    from search.text import query_terms
+    from search.whoosh_index import WhooshSearch, _score, plan
+
+    searcher = WhooshSearch(heldout_site / WHOOSH_SUBDIR)
+    snap = searcher._current()
+    queries = [case["q"] for case in heldout[1]] + ["登记", "身份证", "申请", "许可证"]
+    for query in queries:
+        clauses = snap.resolve(plan(query_terms(query), snap.synonyms))
+        every = {d: _score(clauses, d, len(clauses)) * snap.boosts[d] for d in range(snap.size)}
+        expected = sorted((d for d, s in every.items() if s), key=lambda d: (-every[d], d))[:5]
+        got = searcher._rank(snap, clauses, None, 5)
+        assert [d for d, _ in got] == expected, query
+    searcher.close()
+
+
+def test_snippet_marks_words_and_escapes_markup() -> None:
+    from search.whoosh_index import snippet
+
+    text = "前言" * 40 + "申请<b>营业执照</b>应当提交身份证" + "后记" * 60
+    out = snippet(text, ["营业执照", "身份证"])
+    assert '<mark class="hl">营业执照</mark>' in out and '<mark class="hl">身份证</mark>' in out
+    assert "<b>" not in out and "&lt;b&gt;" in out
+    assert out.startswith("…") and out.endswith("…")
+    assert snippet("", ["x"]) == "" and snippet("无关内容", []) == "无关内容"
+
+
+def test_searcher_reopens_a_rebuilt_index(tmp_path: Path) -> None:
+    from search.documents import SearchDocument
+    from search.text import Synonyms
+    from search.whoosh_index import RECHECK_SECONDS, WhooshSearch, build_whoosh
+
+    def doc(item_id: str, title: str) -> SearchDocument:
+        return SearchDocument(id=item_id, kind="item", title=title, url=f"/items/{item_id}/", body=title)
+
+    index_dir = tmp_path / "whoosh"
+    build_whoosh([doc("a", "结婚登记")], index_dir, Synonyms({}))
+    searcher = WhooshSearch(index_dir)
+    assert [h.id for h in searcher.search("结婚").results] == ["a"]
+    build_whoosh([doc("b", "离婚登记"), doc("c", "结婚证补领")], index_dir, Synonyms({}))
+    time.sleep(RECHECK_SECONDS + 0.1)
+    assert [h.id for h in searcher.search("结婚").results] == ["c"]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no staging folders left
+    searcher.close()
+
+
+def test_pagefind_bundle_goes_to_the_site_not_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Pagefind wrapper writes ./pagefind unless told where: a stray bundle once hid a missing one."""
+    from search.documents import SearchDocument
+    from search.pagefind_index import build_pagefind
+    from search.text import Synonyms
+
+    monkeypatch.chdir(tmp_path)
+    site = tmp_path / "site"
+    docs = [SearchDocument(id="a", kind="item", title="结婚登记", url="/items/a/", body="结婚登记")]
+    build_pagefind(docs, site, Synonyms({}))
+    assert (site / "pagefind" / "pagefind-entry.json").is_file()
+    assert not (tmp_path / "pagefind").exists()
