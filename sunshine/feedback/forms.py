@@ -8,11 +8,13 @@ the field.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 from flask import current_app
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
+from markupsafe import Markup, escape
 from wtforms import (
     BooleanField,
     HiddenField,
@@ -24,6 +26,7 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, Regexp
+from wtforms.widgets import Select, html_params
 
 from ..content import Content
 from . import security
@@ -42,6 +45,53 @@ KIND_HELP: dict[str, str] = {
 }
 
 
+class CachedSelect(Select):
+    """WTForms' select whose <option> tags are rendered once and reused.
+
+    The item, window and department lists of a center run to hundreds of
+    options; rendering each through WTForms' attribute machinery on every request
+    was most of the cost of showing the citizen's form.  An option's HTML depends
+    only on its value, label and whether it is selected, so that is the cache key.
+    """
+
+    @classmethod
+    def render_option(cls, choice: Any, **kwargs: Any) -> Markup:
+        if kwargs or choice.render_kw or not isinstance(choice.value, str):
+            return super().render_option(choice, **kwargs)
+        return _option_html(choice.value, choice.label or choice.value, bool(choice.selected))
+
+
+@lru_cache(maxsize=8192)
+def _option_html(value: str, label: str, selected: bool) -> Markup:
+    return Markup(f"<option {html_params(value=value, selected=selected)}>{escape(label)}</option>")
+
+
+_Pairs = tuple[tuple[str, str], ...]
+_pairs_cache: list[tuple[Content, tuple[_Pairs, _Pairs, _Pairs]]] = []
+
+
+def _reference_pairs(content: Content) -> tuple[_Pairs, _Pairs, _Pairs]:
+    """(value, label) lists of items, windows and departments, worked out once per loaded content."""
+    if _pairs_cache and _pairs_cache[0][0] is content:
+        return _pairs_cache[0][1]
+    unset = (("", "（不指定）"),)
+    dept = content.department_of
+    pairs = (
+        unset
+        + tuple(
+            (i.id, f"{i.name}（{dept(i).short_name or dept(i).name}）")
+            for i in sorted(content.items.values(), key=lambda i: (i.code, i.id))
+        ),
+        unset
+        + tuple(
+            (w.id, f"{w.number} {w.name}") for w in sorted(content.windows.values(), key=lambda w: w.number)
+        ),
+        unset + tuple((d.id, d.name) for d in sorted(content.departments.values(), key=lambda d: d.id)),
+    )
+    _pairs_cache[:] = [(content, pairs)]
+    return pairs
+
+
 def options(pairs: Iterable[tuple[str, str]]) -> list[SelectChoice]:
     """(value, label) pairs as WTForms choices."""
     return [SelectChoice(value, label) for value, label in pairs]
@@ -56,9 +106,9 @@ class FeedbackForm(FlaskForm):
         choices=options((str(k), v) for k, v in RATINGS.items()),
         validate_choice=False,
     )
-    item = SelectField("相关事项", validate_choice=False)
-    window = SelectField("办理窗口", validate_choice=False)
-    department = SelectField("相关部门", validate_choice=False)
+    item = SelectField("相关事项", validate_choice=False, widget=CachedSelect())
+    window = SelectField("办理窗口", validate_choice=False, widget=CachedSelect())
+    department = SelectField("相关部门", validate_choice=False, widget=CachedSelect())
     staff_badge = StringField("工作人员工号", [Optional(), Length(max=32, message="工号不超过 32 个字符")])
     title = StringField("标题")
     body = TextAreaField("内容")
@@ -80,24 +130,10 @@ class FeedbackForm(FlaskForm):
     def __init__(self, content: Content, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.content = content
-        unset = [("", "（不指定）")]
-        self.item.choices = options(
-            unset
-            + [
-                (i.id, f"{i.name}（{content.department_of(i).short_name or content.department_of(i).name}）")
-                for i in sorted(content.items.values(), key=lambda i: (i.code, i.id))
-            ]
-        )
-        self.window.choices = options(
-            unset
-            + [
-                (w.id, f"{w.number} {w.name}")
-                for w in sorted(content.windows.values(), key=lambda w: w.number)
-            ]
-        )
-        self.department.choices = options(
-            unset + [(d.id, d.name) for d in sorted(content.departments.values(), key=lambda d: d.id)]
-        )
+        items, windows, departments = _reference_pairs(content)
+        self.item.choices = options(items)
+        self.window.choices = options(windows)
+        self.department.choices = options(departments)
         self.form_problems: list[tuple[str, str]] = []
 
     @property
