@@ -14,6 +14,7 @@ from sunshine.pipeline import build_site
 
 pytest_plugins = ["test_ops_support"]
 
+from staticserver import served  # noqa: E402
 from test_ops_publish import publish_cases  # noqa: E402
 from test_ops_stats import seed  # noqa: E402
 
@@ -26,7 +27,6 @@ def test_public_feedback_pages_are_accessible_on_a_phone(
     mini_content: Path,
     tmp_path: Path,
     page_factory: Callable[..., Any],
-    request: pytest.FixtureRequest,
 ) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
@@ -36,10 +36,7 @@ def test_public_feedback_pages_are_accessible_on_a_phone(
     out = tmp_path / "site"
     url = db.get_engine(ops_app).url.render_as_string(hide_password=False)
     build_site(mini_content, out, feedback_db=url)
-    # The root conftest's static server (both conftests are modules named "conftest": ask pytest for it).
-    root_conftest = request.config.pluginmanager.get_plugin(str(Path(__file__).parent.parent / "conftest.py"))
-    server, base = root_conftest.serve_directory(out)
-    try:
+    with served(out) as base:
         page = page_factory(width=390, height=800)
         axe = Axe()
         for path in ("/feedback/stats/", "/feedback/replies/", f"/feedback/replies/{numbers['public']}/"):
@@ -53,6 +50,3 @@ def test_public_feedback_pages_are_accessible_on_a_phone(
         assert chart.evaluate("el => el.scrollWidth > el.clientWidth")
         assert page.locator(".chart-scroll svg").evaluate("el => el.getBoundingClientRect().width") >= 500
         assert page.console_errors == []
-    finally:
-        server.shutdown()
-        server.server_close()

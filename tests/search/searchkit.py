@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -10,19 +9,6 @@ from typing import Any
 import yaml
 
 HERE = Path(__file__).parent
-
-
-def _root_conftest() -> Any:
-    # tests/conftest.py and this folder's conftest.py share the module name "conftest", so the
-    # shared static server helper is loaded from its file rather than imported by name.
-    spec = importlib.util.spec_from_file_location("sunshine_tests_root", HERE.parent / "conftest.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-serve_directory: Callable[[Path], Any] = _root_conftest().serve_directory
 
 
 #: Queries of every shape that must never raise or answer with an error, in either engine.

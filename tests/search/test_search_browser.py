@@ -7,17 +7,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from searchkit import NASTY_QUERIES, serve_directory
+from searchkit import NASTY_QUERIES
+from staticserver import served
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
 def heldout_url(heldout_site: Path) -> Iterator[str]:
-    server, url = serve_directory(heldout_site)
-    yield url
-    server.shutdown()
-    server.server_close()
+    with served(heldout_site) as url:
+        yield url
 
 
 def test_type_filter_follow(heldout_url: str, page_factory: Callable[..., Any]) -> None:

@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from searchkit import load_relevance, report, score, serve_directory
+from searchkit import load_relevance, report, score
+from staticserver import served
 
 from search.indexer import WHOOSH_SUBDIR
 from search.whoosh_index import WhooshSearch
@@ -51,12 +52,8 @@ def test_pagefind_demo(static_url: str, pagefind_runner: Callable[[str], Any]) -
 def test_pagefind_heldout(
     heldout_site: Path, heldout: tuple[Path, list[dict[str, Any]]], pagefind_runner: Callable[[str], Any]
 ) -> None:
-    server, url = serve_directory(heldout_site)
-    try:
+    with served(heldout_site) as url:
         _check("pagefind", "held-out", heldout[1], pagefind_runner(url).ids)
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def test_withdrawn_item_ranks_below_active(heldout_site: Path) -> None:
