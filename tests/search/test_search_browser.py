@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,19 @@ def test_type_filter_follow(heldout_url: str, page_factory: Callable[..., Any]) 
     page.locator("#search-list .result-title").first.click()
     page.wait_for_url("**/items/gaoling-butie/")
     assert page.console_errors == []
+
+
+def test_pinyin_query_shows_a_readable_excerpt(static_url: str, page_factory: Callable[..., Any]) -> None:
+    """Pinyin is indexed so "sfz" finds 身份证, but the excerpt must not show the hidden pinyin field."""
+    page = page_factory(width=375)
+    page.goto(f"{static_url}/search/?q=sfz")
+    page.wait_for_selector("#search-list .result-title")
+    first = page.locator("#search-list .result-title").first
+    assert first.get_attribute("href") == "/items/jumin-shenfenzheng/"
+    excerpt = page.locator("#search-list .result-excerpt").first.inner_text()
+    leftovers = set(re.findall(r"[a-z]{2,}", excerpt)) - {"sfz"}
+    assert leftovers == set(), excerpt
+    assert re.search(r"[\u4e00-\u9fff]", excerpt)
 
 
 def test_query_in_url_and_nothing_found(heldout_url: str, page_factory: Callable[..., Any]) -> None:

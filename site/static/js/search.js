@@ -51,25 +51,33 @@ function el(tag, attrs = {}, text = "") {
   return node;
 }
 
-// Pagefind excerpts are HTML with <mark>; keep only text and <mark>, whatever the record held.
-function safeExcerpt(html) {
+// Pinyin spellings are indexed so that "sfz" or "jiehun" match, but they mean nothing to a reader.
+const PINYIN_RUN = /(^|\s)[a-z]{2,}(?=\s|$)/g;
+
+// Pagefind excerpts are HTML with <mark>; keep only text and <mark>, whatever the record held,
+// and drop the pinyin an excerpt may have picked up from the hidden pinyin field: unmarked words,
+// and marked ones the citizen did not type (Pagefind marks "sfzdl" for the prefix "sfz").
+function safeExcerpt(html, typed) {
   const holder = document.createElement("template");
   holder.innerHTML = html;
   const out = document.createElement("span");
   for (const node of holder.content.childNodes) {
-    if (node.nodeName === "MARK") out.append(el("mark", {}, node.textContent));
-    else out.append(document.createTextNode(node.textContent));
+    if (node.nodeName === "MARK") {
+      const word = node.textContent.trim();
+      if (/^[a-z]+$/i.test(word) && !typed.has(word.toLowerCase())) continue;
+      out.append(el("mark", {}, word), " ");
+    } else out.append(node.textContent.replace(PINYIN_RUN, "$1").replace(/\s+/g, " "));
   }
   return out;
 }
 
-function renderHit(data) {
+function renderHit(data, typed) {
   const li = el("li", { class: "result" });
   const a = el("a", { class: "result-title", href: data.url }, data.meta.title || data.url);
   li.append(a, el("span", { class: "result-kind" }, KIND[data.meta.kind] || ""));
   if (data.meta.summary) li.append(el("p", { class: "result-meta" }, data.meta.summary));
   const p = el("p", { class: "result-excerpt" });
-  p.append(safeExcerpt(data.excerpt || ""));
+  p.append(safeExcerpt(data.excerpt || "", typed));
   li.append(p);
   return li;
 }
@@ -102,7 +110,8 @@ async function search() {
     if (mine !== generation) return;
     const datas = await Promise.all(found.results.slice(0, shown).map((r) => r.data()));
     if (mine !== generation) return;
-    list.replaceChildren(...datas.map(renderHit));
+    const typed = new Set(raw.toLowerCase().split(/[^a-z]+/).filter(Boolean));
+    list.replaceChildren(...datas.map((d) => renderHit(d, typed)));
     if (found.total) {
       status.textContent = `找到 ${found.total} 条与“${raw}”相关的结果`;
       if (found.total > shown) {
