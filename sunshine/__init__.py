@@ -6,6 +6,7 @@ build (frozen with Frozen-Flask) and the optional server mode run.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -40,7 +41,9 @@ DEFAULTS: dict[str, Any] = {
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the application; ``config`` overrides :data:`DEFAULTS` (and ``instance_path`` may be given)."""
     config = dict(config or {})
-    instance_path = config.pop("INSTANCE_PATH", None)
+    # The instance folder (feedback database, secret key, attachments) is fixed when the app is made,
+    # so it is read here rather than with the rest of the SUNSHINE_* settings.
+    instance_path = config.pop("INSTANCE_PATH", None) or os.environ.get("SUNSHINE_INSTANCE_PATH")
     app = Flask(
         __name__,
         template_folder=str(THEME_DIR / "templates"),

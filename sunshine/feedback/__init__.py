@@ -13,7 +13,6 @@ Layout: :mod:`.models` (schema), :mod:`.db` (engine, sessions, Alembic),
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 
 from flask import Flask
 
@@ -22,23 +21,16 @@ from .models import TIMEZONE
 
 def init_app(app: Flask) -> None:
     """Turn on server mode: security first (headers, CSRF, limits), then storage, then the pages."""
-    from . import admin, auth, citizen, db, security
+    from . import admin, auth, citizen, db, publish, security, supervision
 
-    if app.config.get("INSTANCE_PATH"):
-        # create_app takes INSTANCE_PATH from its argument only; a server started with
-        # SUNSHINE_INSTANCE_PATH (gunicorn, tests' subprocesses) gets it here.
-        app.instance_path = str(app.config["INSTANCE_PATH"])
     app.add_template_filter(fb_time, "fb_time")
     security.init_app(app)
     db.init_app(app)
     auth.init_app(app)
     citizen.init_app(app)
     admin.init_app(app)
-    if importlib.util.find_spec(f"{__name__}.supervision") is not None:
-        from . import publish, supervision
-
-        supervision.init_app(app)
-        publish.init_app(app)
+    supervision.init_app(app)
+    publish.init_app(app)
 
 
 def fb_time(moment: dt.datetime | None) -> str:
