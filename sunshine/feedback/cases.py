@@ -139,11 +139,8 @@ def submit(db: Session, data: Submission, settings: Any) -> tuple[Case, str]:
     stored closed: it needs no answer.
     """
     now = utcnow()
-    number = allocate_number(db, data.kind, now)
     code = new_code()
     case = Case(
-        number=number,
-        code_hash=hash_code(number, code),
         kind=data.kind,
         title=data.title,
         body=data.body,
@@ -165,6 +162,10 @@ def submit(db: Session, data: Submission, settings: Any) -> tuple[Case, str]:
     else:
         case.status = S_CLOSED
         case.closed_at = now
+    # Everything above needs no database.  From here on the transaction holds SQLite's write lock
+    # (BEGIN IMMEDIATE), which every other submission waits for, so it is kept to the statements.
+    case.number = allocate_number(db, data.kind, now)
+    case.code_hash = hash_code(case.number, code)
     db.add(case)
     db.flush()
     audit.record(
