@@ -49,6 +49,7 @@ def validate(loaded: Loaded) -> Content:
     windows = cast(dict[str, Window], loaded.records["windows"])
     for item in items.values():
         _check_item(item, at)
+        _check_item_windows(item, windows, at)
     _check_windows(windows, at)
     for record in cast(dict[str, News], loaded.records["news"]).values():
         if not record.id.startswith(record.date.isoformat()):
@@ -269,6 +270,21 @@ def _check_item(item: Item, at: _Report) -> None:
             "add online.url so citizens can follow the link",
             severity="warning",
         )
+
+
+def _check_item_windows(item: Item, windows: dict[str, Window], at: _Report) -> None:
+    """A citizen sent to a window should find the item's department there."""
+    listed = [windows[w] for w in item.windows if w in windows]
+    if item.withdrawn or not listed or any(item.department in w.departments for w in listed):
+        return
+    numbers = "、".join(w.number for w in listed)
+    at(
+        item.file,
+        ("windows",),
+        f"实施主体“{item.department}”未进驻所列窗口 {numbers} (department not stationed at its windows)",
+        "add the department to the window's departments, or list the window where it sits",
+        severity="warning",
+    )
 
 
 def _check_windows(windows: dict[str, Window], at: _Report) -> None:

@@ -233,6 +233,17 @@ WARNINGS = [
         "不一致",
     ),
     (
+        "department-not-at-window",
+        lambda t: (
+            t.write("departments/gsj.yaml", "name: 工商局\nlevel: 市级\n"),
+            t.edit(W, "departments: [shiyaojian]", "departments: [gsj]"),
+        ),
+        I,
+        5,
+        "windows",
+        "未进驻所列窗口 A01",
+    ),
+    (
         "window-without-departments",
         lambda t: t.edit(W, "departments: [shiyaojian]", "departments: []"),
         W,
