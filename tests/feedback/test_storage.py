@@ -47,42 +47,32 @@ def test_sqlite_is_durable(feedback_app: Flask) -> None:
         assert conn.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
 
 
+def _bare_case(number: str, created_at: dt.datetime) -> Case:
+    """The least a case row needs, written directly (no workflow), to test how times are stored."""
+    return Case(
+        number=number,
+        code_hash="0" * 64,
+        kind="咨询",
+        title="t",
+        body="b",
+        name="n",
+        phone="1",
+        created_at=created_at,
+        status="待受理",
+        public=False,
+    )
+
+
 def test_times_come_back_as_aware_utc(make_feedback_app: Callable[..., Flask], db_url: str | None) -> None:
     app = make_feedback_app(DATABASE_URL=db_url)
     moment = dt.datetime(2026, 1, 5, 23, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
     with db.session_scope(app) as session:
-        session.add(
-            Case(
-                number="ZX-X-1",
-                code_hash="0" * 64,
-                kind="咨询",
-                title="t",
-                body="b",
-                name="n",
-                phone="1",
-                created_at=moment,
-                status="待受理",
-                public=False,
-            )
-        )
+        session.add(_bare_case("ZX-X-1", moment))
     with db.session_scope(app) as session:
         case = session.scalar(select(Case))
         assert case.created_at == moment and case.created_at.tzinfo == dt.UTC
     with pytest.raises(Exception, match="naive"), db.session_scope(app) as session:
-        session.add(
-            Case(
-                number="ZX-X-2",
-                code_hash="0" * 64,
-                kind="咨询",
-                title="t",
-                body="b",
-                name="n",
-                phone="1",
-                created_at=dt.datetime(2026, 1, 5),
-                status="待受理",
-                public=False,
-            )
-        )
+        session.add(_bare_case("ZX-X-2", dt.datetime(2026, 1, 5)))
 
 
 def test_concurrent_submissions_all_stored_with_unique_numbers(
