@@ -1,6 +1,6 @@
 """Load test of the feedback server: citizens submitting messages, the way a browser does.
 
-Starts the production server (gunicorn, gthread workers) on a free loopback
+Starts the production server (``build.py serve --production``) on a free loopback
 port over a fresh database, then runs ``--clients`` concurrent clients until
 ``--submissions`` messages were sent.  Each submission is what a browser does:
 GET /feedback/new (session cookie, CSRF token, signed fill-time stamp), then a
@@ -94,14 +94,24 @@ class Results:
             self.failures[reason] = self.failures.get(reason, 0) + 1
 
 
-def client(port: int, tickets: itertools.count, total: int, results: Results) -> None:
-    """One citizen's browser, keeping its connection and cookie, submitting until the tickets run out."""
+def client(
+    port: int, tickets: itertools.count, total: int, results: Results, reconnect: bool = False
+) -> None:
+    """One citizen's browser, keeping its cookie, submitting until the tickets run out.
+
+    It keeps its connection open, as a browser talking to the server does; with
+    ``reconnect`` every request comes on a new connection with ``Connection:
+    close``, as nginx passes requests to its upstream by default.
+    """
     conn = http.client.HTTPConnection(HOST, port, timeout=REQUEST_TIMEOUT)
     cookie = ""
+    close = {"Connection": "close"} if reconnect else {}
     while next(tickets) < total:
         try:
             started = time.perf_counter()
-            conn.request("GET", FORM_PATH, headers={"Cookie": cookie} if cookie else {})
+            if reconnect:
+                conn.close()
+            conn.request("GET", FORM_PATH, headers={"Cookie": cookie, **close} if cookie else close)
             response = conn.getresponse()
             html = response.read().decode()
             if response.status != 200:
@@ -123,8 +133,13 @@ def client(port: int, tickets: itertools.count, total: int, results: Results) ->
             )
             body, content_type = multipart(data)
             posted = time.perf_counter()
+            if reconnect:
+                conn.close()
             conn.request(
-                "POST", "/feedback/new", body=body, headers={"Content-Type": content_type, "Cookie": cookie}
+                "POST",
+                "/feedback/new",
+                body=body,
+                headers={"Content-Type": content_type, "Cookie": cookie, **close},
             )
             response = conn.getresponse()
             response.read()
@@ -229,38 +244,64 @@ def _cpu(usage: resource.struct_rusage) -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def tree_cpu(root: int) -> float:
+    """CPU seconds (user + system) used so far by a live process and its descendants, from /proc.
+
+    Read before and after the load, so the workers' start-up (imports, content
+    loading) is not counted against the submissions.
+    """
+    parents: dict[int, int] = {}
+    used: dict[int, float] = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue  # exited meanwhile
+        fields = stat[stat.rindex(")") + 2 :].split()
+        parents[int(entry.name)] = int(fields[1])
+        used[int(entry.name)] = (int(fields[11]) + int(fields[12])) / tick
+    tree, grew = {root}, True
+    while grew:
+        more = {pid for pid, parent in parents.items() if parent in tree} - tree
+        tree |= more
+        grew = bool(more)
+    return sum(used.get(pid, 0.0) for pid in tree)
+
+
 def server_command(args: argparse.Namespace, port: int) -> list[str]:
-    if args.server == "serve":
-        return [
-            sys.executable,
-            str(REPO / "build.py"),
-            "serve",
-            "--production",
-            "--content",
-            str(args.content),
-            "--host",
-            HOST,
-            "--port",
-            str(port),
-        ]
+    """``build.py serve --production``: the command a deployment runs, with its own worker settings."""
     return [
         sys.executable,
-        "-m",
-        "gunicorn",
-        "--workers",
-        str(args.workers),
-        "--threads",
-        str(args.threads),
-        "--worker-class",
-        "gthread",
-        "--bind",
-        f"{HOST}:{port}",
-        "--log-level",
-        "warning",
-        "--timeout",
-        "60",
-        "sunshine:create_app()",
+        str(REPO / "build.py"),
+        "serve",
+        "--production",
+        "--content",
+        str(args.content),
+        "--host",
+        HOST,
+        "--port",
+        str(port),
     ]
+
+
+def pool_settings(args: argparse.Namespace) -> dict[str, str]:
+    """The SUNSHINE_* worker settings given on the command line (the production defaults otherwise)."""
+    given = {
+        "SUNSHINE_WORKERS": args.workers,
+        "SUNSHINE_THREADS": args.threads,
+        "SUNSHINE_WORKER_CLASS": args.worker_class,
+    }
+    return {name: str(value) for name, value in given.items() if value is not None}
+
+
+def gunicorn_pool(log: Path) -> dict[str, object]:
+    """The pool the server really ran, from gunicorn's log: its worker class and how many workers booted."""
+    text = log.read_text(errors="replace")
+    used = re.search(r"Using worker: (\S+)", text)
+    return {"worker_class": used.group(1), "workers": text.count("Booting worker")} if used else {}
 
 
 def run(args: argparse.Namespace, kind: str) -> dict[str, object]:
@@ -277,12 +318,10 @@ def run(args: argparse.Namespace, kind: str) -> dict[str, object]:
         SUNSHINE_FEEDBACK_MIN_FILL_SECONDS="0",
         SUNSHINE_RATELIMIT_ENABLED="false",
         SUNSHINE_FEEDBACK_SECURE_COOKIES="false",
-        SUNSHINE_WORKERS=str(args.workers),
-        SUNSHINE_THREADS=str(args.threads),
         PYTHONPATH=str(REPO),
+        **pool_settings(args),
     )
     env.pop("DATABASE_URL", None)
-    children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     log = open(workdir / "server.log", "wb")  # noqa: SIM115 - closed in finally, after the server
     server = subprocess.Popen(
         server_command(args, port), cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT
@@ -292,17 +331,21 @@ def run(args: argparse.Namespace, kind: str) -> dict[str, object]:
         results = Results()
         tickets = itertools.count()
         threads = [
-            threading.Thread(target=client, args=(port, tickets, args.submissions, results), daemon=True)
+            threading.Thread(
+                target=client, args=(port, tickets, args.submissions, results, args.reconnect), daemon=True
+            )
             for _ in range(args.clients)
         ]
         began = time.perf_counter()
         client_before = resource.getrusage(resource.RUSAGE_SELF)
+        server_before = tree_cpu(server.pid)
         for t in threads:
             t.start()
         for t in threads:
             t.join(timeout=args.submissions * REQUEST_TIMEOUT)
         elapsed = time.perf_counter() - began
         client_after = resource.getrusage(resource.RUSAGE_SELF)
+        server_cpu = tree_cpu(server.pid) - server_before
     finally:
         server.terminate()
         try:
@@ -311,9 +354,6 @@ def run(args: argparse.Namespace, kind: str) -> dict[str, object]:
             server.kill()
             server.wait()
         log.close()
-    # The server's CPU time (gunicorn and its workers, reaped by it, then by us) — start-up included.
-    children_after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    server_cpu = _cpu(children_after) - _cpu(children_before)
     client_cpu = _cpu(client_after) - _cpu(client_before)
     found, rows = verify(url, results.numbers)
     if schema is not None:
@@ -321,10 +361,10 @@ def run(args: argparse.Namespace, kind: str) -> dict[str, object]:
     confirmed = len(results.numbers)
     report = {
         "database": kind,
-        "server": args.server,
-        "workers": args.workers,
-        "threads": args.threads,
+        "server": "build.py serve --production",
+        "pool": {**pool_settings(args), **gunicorn_pool(workdir / "server.log")},
         "clients": args.clients,
+        "client_connections": "new per request" if args.reconnect else "kept alive",
         "confirmed": confirmed,
         "failed": results.failures,
         "seconds": round(elapsed, 2),
@@ -360,15 +400,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pg-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--submissions", type=int, default=2000)
-    parser.add_argument(
-        "--server",
-        choices=("gunicorn", "serve"),
-        default="gunicorn",
-        help="gunicorn on the app factory, or build.py serve --production",
-    )
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--workers", type=int, help="SUNSHINE_WORKERS (default: the production default)")
+    parser.add_argument("--threads", type=int, help="SUNSHINE_THREADS, for gthread workers")
+    parser.add_argument("--worker-class", choices=("sync", "gthread"), help="SUNSHINE_WORKER_CLASS")
     parser.add_argument("--content", type=Path, default=DEMO_CONTENT)
+    parser.add_argument(
+        "--reconnect",
+        action="store_true",
+        help="a new connection for every request (Connection: close), as from nginx's default proxy_pass",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the work folder (database, server log)")
     args = parser.parse_args(argv)
     if not 1 <= args.clients <= 500 or not 1 <= args.submissions <= 100_000:

@@ -22,7 +22,9 @@ from .models import TIMEZONE
 def init_app(app: Flask) -> None:
     """Turn on server mode: security first (headers, CSRF, limits), then storage, then the pages."""
     from . import admin, auth, citizen, db, publish, security, supervision
+    from .formdata import CitizenRequest
 
+    app.request_class = CitizenRequest
     app.add_template_filter(fb_time, "fb_time")
     security.init_app(app)
     db.init_app(app)

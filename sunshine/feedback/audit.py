@@ -14,7 +14,7 @@ from flask import has_request_context, request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .models import TIMELINE_ACTIONS, AuditEntry, Case, User
+from .models import TIMELINE_ACTIONS, AuditEntry, Case, User, utcnow
 
 CITIZEN = "群众"
 COMMAND_LINE = "命令行"
@@ -42,18 +42,38 @@ def record(
 ) -> AuditEntry:
     """Add an audit entry to the session's transaction (it commits or rolls back with the action)."""
     entry = AuditEntry(
-        action=action,
         user=actor if isinstance(actor, User) else None,
-        actor=actor.username if isinstance(actor, User) else actor,
         case=case,
-        before=before,
-        after=after,
-        note=note,
-        target=target,
-        ip=request.remote_addr if has_request_context() else None,
+        **fields(action, actor, before=before, after=after, note=note, target=target),
     )
     session.add(entry)
     return entry
+
+
+def fields(
+    action: str,
+    actor: User | str,
+    *,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    note: str | None = None,
+    target: str | None = None,
+) -> dict[str, Any]:
+    """An audit entry's own columns (not its links to a user or a case), stamped now.
+
+    :func:`record` adds them to the ORM session; the citizen's submission, which
+    writes its rows with prepared statements, inserts them as they are.
+    """
+    return {
+        "at": utcnow(),
+        "action": action,
+        "actor": actor.username if isinstance(actor, User) else actor,
+        "before": before,
+        "after": after,
+        "note": note,
+        "target": target,
+        "ip": request.remote_addr if has_request_context() else None,
+    }
 
 
 def timeline(session: Session, case: Case, *, public: bool = True) -> list[AuditEntry]:

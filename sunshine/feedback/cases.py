@@ -13,15 +13,17 @@ is a separate decision.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import os
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from . import audit, security, workdays
@@ -35,10 +37,12 @@ from .models import (
     S_NEW,
     S_REJECTED,
     Attachment,
+    AuditEntry,
     Case,
     Counter,
     User,
     local_date,
+    needs_handling,
     utcnow,
 )
 
@@ -83,23 +87,28 @@ class Submission:
 # -- numbers and codes ------------------------------------------------------------
 
 
-def allocate_number(db: Session, kind: str, moment: dt.datetime) -> str:
-    """The next ``TS-20261124-0007`` number: a counter row bumped atomically in this transaction."""
-    key = f"{KIND_PREFIX[kind]}-{local_date(moment):%Y%m%d}"
-    dialect = db.get_bind().dialect.name
+@functools.cache
+def _counter_bump(dialect: str) -> Any:
+    """``INSERT … ON CONFLICT DO UPDATE … RETURNING value`` on the counter row, built once per dialect."""
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     elif dialect == "sqlite":
         from sqlalchemy.dialects.sqlite import insert
     else:  # pragma: no cover - only the two supported databases
         raise RuntimeError(f"unsupported database {dialect}")
-    stmt = (
-        insert(Counter)
-        .values(key=key, value=1)
-        .on_conflict_do_update(index_elements=[Counter.key], set_={"value": Counter.value + 1})
-        .returning(Counter.value)
+    table = Counter.__table__
+    return (
+        insert(table)
+        .values(key=bindparam("key"), value=1)
+        .on_conflict_do_update(index_elements=[table.c.key], set_={"value": table.c.value + 1})
+        .returning(table.c.value)
     )
-    sequence = db.execute(stmt).scalar_one()
+
+
+def allocate_number(conn: Connection, kind: str, moment: dt.datetime) -> str:
+    """The next ``TS-20261124-0007`` number: a counter row bumped atomically in this transaction."""
+    key = f"{KIND_PREFIX[kind]}-{local_date(moment):%Y%m%d}"
+    sequence = conn.execute(_counter_bump(conn.dialect.name), {"key": key}).scalar_one()
     return f"{key}-{sequence:04d}"
 
 
@@ -132,52 +141,100 @@ def find_case(db: Session, number: str, code: str) -> Case | None:
 # -- submission ------------------------------------------------------------------
 
 
-def submit(db: Session, data: Submission, settings: Any) -> tuple[Case, str]:
-    """Store a citizen's message; returns the case and its 查询码 in clear (shown once, never stored).
+@dataclass(frozen=True)
+class Receipt:
+    """What the citizen is told once their message is committed: its number and 查询码 (in clear)."""
+
+    case_id: int
+    number: str
+    code: str
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """An attachment already on disk (fsynced), waiting for its row in the submission's transaction."""
+
+    path: Path
+    original_name: str
+    mimetype: str
+    size: int
+    sha256: str
+
+
+_INSERT_CASE = insert(Case.__table__).returning(Case.__table__.c.id)
+_INSERT_AUDIT = insert(AuditEntry.__table__)
+_INSERT_ATTACHMENT = insert(Attachment.__table__)
+
+
+def submit(db: Session, data: Submission, settings: Any, files: Sequence[StoredFile] = ()) -> Receipt:
+    """Store a citizen's message with its audit entry and attachments, in the caller's transaction.
 
     ``settings`` is site.yaml's ``feedback`` (deadlines).  A good evaluation is
-    stored closed: it needs no answer.
+    stored closed: it needs no answer.  Returns the receipt with the 查询码 in
+    clear (shown once, never stored).
+
+    On SQLite every submission of every worker waits for one write lock, which
+    the transaction takes at its first statement (``BEGIN IMMEDIATE``).  So
+    everything that needs no database is worked out first, and the transaction
+    is a few prepared statements: bump the counter, insert the case, its audit
+    entry and its attachments.  Building ORM objects and flushing them inside
+    the lock had made it several times longer, and every other citizen waited.
     """
     now = utcnow()
     code = new_code()
-    case = Case(
-        kind=data.kind,
-        title=data.title,
-        body=data.body,
-        item_id=data.item_id,
-        window_id=data.window_id,
-        about_department_id=data.department_id,
-        department_id=data.department_id,
-        staff_badge=data.staff_badge,
-        rating=data.rating,
-        name=data.name,
-        phone=data.phone,
-        created_at=now,
-        status=S_NEW,
-        public=False,
-    )
-    if case.needs_handling:
+    row: dict[str, Any] = {
+        "kind": data.kind,
+        "status": S_NEW,
+        "title": data.title,
+        "body": data.body,
+        "item_id": data.item_id,
+        "window_id": data.window_id,
+        "about_department_id": data.department_id,
+        "department_id": data.department_id,
+        "staff_badge": data.staff_badge,
+        "rating": data.rating,
+        "name": data.name,
+        "phone": data.phone,
+        "created_at": now,
+        "due_on": None,
+        "closed_at": None,
+        "public": False,
+    }
+    if needs_handling(data.kind, data.rating):
         days = workdays.deadline_days(settings, data.kind, data.rating)
-        case.due_on = workdays.add_workdays(now, days).date()
+        row["due_on"] = workdays.add_workdays(now, days).date()
     else:
-        case.status = S_CLOSED
-        case.closed_at = now
-    # Everything above needs no database.  From here on the transaction holds SQLite's write lock
-    # (BEGIN IMMEDIATE), which every other submission waits for, so it is kept to the statements.
-    case.number = allocate_number(db, data.kind, now)
-    case.code_hash = hash_code(case.number, code)
-    db.add(case)
-    db.flush()
-    audit.record(
-        db, "submit", audit.CITIZEN, case=case, after=audit.snapshot(case, ("number", "kind", "status"))
-    )
-    return case, code
+        row["status"] = S_CLOSED
+        row["closed_at"] = now
+    entry = audit.fields("submit", audit.CITIZEN, after={"kind": data.kind, "status": row["status"]})
+    attachments = [
+        {
+            "stored_name": f.path.name,
+            "original_name": f.original_name,
+            "mimetype": f.mimetype,
+            "size": f.size,
+            "sha256": f.sha256,
+            "created_at": now,
+        }
+        for f in files
+    ]
+    conn = db.connection()  # BEGIN IMMEDIATE: from here on every other submission waits
+    number = allocate_number(conn, data.kind, now)
+    row["number"] = number
+    row["code_hash"] = hash_code(number, code)
+    case_id = conn.execute(_INSERT_CASE, row).scalar_one()
+    conn.execute(_INSERT_AUDIT, {**entry, "case_id": case_id, "after": {"number": number, **entry["after"]}})
+    for attachment in attachments:
+        conn.execute(_INSERT_ATTACHMENT, {**attachment, "case_id": case_id})
+    return Receipt(case_id, number, code)
 
 
-def save_attachment(db: Session, case: Case, stream: IO[bytes], filename: str, folder: Path) -> Attachment:
-    """Write an upload under ``folder`` with a random name (fsynced before the row commits).
+def store_upload(stream: IO[bytes], filename: str, folder: Path) -> StoredFile:
+    """Write an upload under ``folder`` with a random name and fsync it, before any transaction.
 
-    The caller has checked type and size with :func:`check_upload`.
+    The caller has checked type and size with the form.  If the submission then
+    fails, the caller deletes the file; a crash in between leaves only an
+    unreferenced file with a random name, never a row without its file.
     """
     data = stream.read()
     kind = security.sniff(data[:16])
@@ -185,21 +242,19 @@ def save_attachment(db: Session, case: Case, stream: IO[bytes], filename: str, f
         raise ValueError("unsupported attachment type")
     mimetype, ext = kind
     folder.mkdir(parents=True, exist_ok=True)
-    stored = secrets.token_hex(16) + ext
-    fd = os.open(folder / stored, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    path = folder / (secrets.token_hex(16) + ext)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as f:
         f.write(data)
         f.flush()
         os.fsync(f.fileno())
-    attachment = Attachment(
-        stored_name=stored,
+    return StoredFile(
+        path=path,
         original_name=Path(filename or "附件").name[:255],
         mimetype=mimetype,
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
     )
-    case.attachments.append(attachment)
-    return attachment
 
 
 # -- staff workflow -------------------------------------------------------------

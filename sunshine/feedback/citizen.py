@@ -7,6 +7,8 @@ shows the form again with their text in it and says what to do.
 
 from __future__ import annotations
 
+import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,11 +23,12 @@ from flask import (
     session,
     url_for,
 )
-from flask_wtf.csrf import CSRFError
+from flask_wtf.csrf import CSRFError, generate_csrf
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import TooManyRequests
 
+from ..content import Content
 from ..store import get_content
 from . import audit, cases, security
 from .db import get_session
@@ -48,23 +51,74 @@ def index() -> str:
     return render_template("feedback/index.html", kinds=KINDS, kind_help=KIND_HELP)
 
 
-def _new_form(formdata: Any = None) -> FeedbackForm:
-    form = FeedbackForm(get_content(), formdata=formdata)
-    if formdata is None:
-        kind = request.args.get("kind", "咨询")
-        form.kind.data = kind if kind in KINDS else "咨询"
-        content = get_content()
-        for field, records in (
-            (form.item, content.items),
-            (form.window, content.windows),
-            (form.department, content.departments),
-        ):
-            value = request.args.get(field.name, "")
-            if value in records:
-                field.data = value
+Preselection = tuple[str, str, str, str]
+
+
+def _preselection() -> Preselection:
+    """(kind, item, window, department) asked for in the link that opened the form; unknown ids dropped."""
+    content = get_content()
+    kind = request.args.get("kind", "咨询")
+    item, window, department = (
+        value if (value := request.args.get(name, "")) in records else ""
+        for name, records in (
+            ("item", content.items),
+            ("window", content.windows),
+            ("department", content.departments),
+        )
+    )
+    return (kind if kind in KINDS else "咨询", item, window, department)
+
+
+def _new_form(preselection: Preselection) -> FeedbackForm:
+    form = FeedbackForm(get_content(), formdata=None)
+    form.kind.data, form.item.data, form.window.data, form.department.data = preselection
     # A fresh timestamp on every showing: the fill time counts from the form the person last saw.
     form.started.data = security.fill_token()
     return form
+
+
+# Stand-ins for the two per-visitor values in a cached blank form (private-use characters: never in text).
+_CSRF_MARK = "\ue000csrf\ue000"
+_STARTED_MARK = "\ue000started\ue000"
+#: How many blank form pages (one per preselection) a worker keeps, about 17 KB each.
+BLANK_PAGES_MAX = 256
+_BLANK_KEY = "sunshine.feedback.blank_forms"
+
+
+@dataclass
+class _BlankPages:
+    content: Content | None = None
+    pages: dict[Preselection, str] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def _blank_form() -> str:
+    """The form as a citizen first sees it: rendered once per preselection, then only the tokens change.
+
+    Rendering the page (WTForms drawing the item, window and department lists)
+    was most of the server's work per submission.  Nothing on a blank form
+    depends on the visitor except the session's CSRF token and the signed
+    fill-time stamp, so the page is kept with marks in their place, for as long
+    as the content it was rendered from is the content being served.
+    """
+    content = get_content()
+    key = _preselection()
+    cache: _BlankPages = current_app.extensions[_BLANK_KEY]
+    page = cache.pages.get(key) if cache.content is content else None
+    if page is None:
+        form = _new_form(key)
+        html, _ = _render_form(form)
+        csrf, started = generate_csrf(), form.started.data
+        if html.count(csrf) != 1 or html.count(started) != 1:  # pragma: no cover - a theme that repeats them
+            return html
+        page = html.replace(csrf, _CSRF_MARK).replace(started, _STARTED_MARK)
+        with cache.lock:
+            if cache.content is not content:
+                cache.content, cache.pages = content, {}
+            if len(cache.pages) >= BLANK_PAGES_MAX:
+                cache.pages.pop(next(iter(cache.pages)))
+            cache.pages[key] = page
+    return page.replace(_CSRF_MARK, generate_csrf()).replace(_STARTED_MARK, security.fill_token())
 
 
 def _render_form(form: FeedbackForm, status: int = 200) -> tuple[str, int]:
@@ -89,7 +143,7 @@ def _render_form(form: FeedbackForm, status: int = 200) -> tuple[str, int]:
 @bp.route("/new", methods=["GET", "POST"])
 def new() -> Any:
     if request.method == "GET":
-        return _render_form(_new_form())
+        return _blank_form()
     form = FeedbackForm(get_content())
     if not form.validate():
         form.started.data = security.fill_token()
@@ -109,26 +163,25 @@ def new() -> Any:
     )
     _route(data)
     db = get_session()
-    written: list[Path] = []
+    files: list[cases.StoredFile] = []
     try:
-        case, code = cases.submit(db, data, content.site.feedback)
         upload = form.attachment.data
         if upload is not None and getattr(upload, "filename", ""):
-            attachment = cases.save_attachment(db, case, upload.stream, upload.filename, attachments_dir())
-            written.append(attachments_dir() / attachment.stored_name)
+            files.append(cases.store_upload(upload.stream, upload.filename, attachments_dir()))
+        receipt = cases.submit(db, data, content.site.feedback, files)
         db.commit()
-    except SQLAlchemyError:
+    except (SQLAlchemyError, OSError):
         db.rollback()
-        for path in written:
-            path.unlink(missing_ok=True)
+        for stored in files:
+            stored.path.unlink(missing_ok=True)
         current_app.logger.exception("feedback submission failed; the form is shown again")
         form.form_problems.append(("submit", "系统繁忙，您填写的内容没有丢失，请稍后再次提交"))
         form.started.data = security.fill_token()
         return _render_form(form, 503)
     # Only now, with the row committed, may the citizen be told it was received.
-    session["receipt"] = {"number": case.number, "code": code}
-    _remember(case.number)
-    return redirect(url_for("feedback.receipt", number=case.number), 303)
+    session["receipt"] = {"number": receipt.number, "code": receipt.code}
+    _remember(receipt.number)
+    return redirect(url_for("feedback.receipt", number=receipt.number), 303)
 
 
 def _route(data: cases.Submission) -> None:
@@ -232,6 +285,7 @@ def _refused(message: str, status: int) -> Any:
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    app.extensions[_BLANK_KEY] = _BlankPages()
     security.limit(app, "feedback.new", "FEEDBACK_SUBMIT_LIMIT")
     security.limit(app, "feedback.track", "FEEDBACK_TRACK_LIMIT")
     security.limit(app, "feedback.status", "FEEDBACK_TRACK_LIMIT")

@@ -66,30 +66,39 @@ def _option_html(value: str, label: str, selected: bool) -> Markup:
     return Markup(f"<option {html_params(value=value, selected=selected)}>{escape(label)}</option>")
 
 
-_Pairs = tuple[tuple[str, str], ...]
-_pairs_cache: list[tuple[Content, tuple[_Pairs, _Pairs, _Pairs]]] = []
+_Choices = list[SelectChoice]
+_choices_cache: list[tuple[Content, tuple[_Choices, _Choices, _Choices]]] = []
 
 
-def _reference_pairs(content: Content) -> tuple[_Pairs, _Pairs, _Pairs]:
-    """(value, label) lists of items, windows and departments, worked out once per loaded content."""
-    if _pairs_cache and _pairs_cache[0][0] is content:
-        return _pairs_cache[0][1]
-    unset = (("", "（不指定）"),)
+def _reference_choices(content: Content) -> tuple[_Choices, _Choices, _Choices]:
+    """The item, window and department choices, built once per loaded content and shared by every form.
+
+    WTForms only reads a field's choices, so one list serves every request; a
+    province's thousands of items then cost nothing per post.
+    """
+    if _choices_cache and _choices_cache[0][0] is content:
+        return _choices_cache[0][1]
+    unset = [("", "（不指定）")]
     dept = content.department_of
-    pairs = (
-        unset
-        + tuple(
-            (i.id, f"{i.name}（{dept(i).short_name or dept(i).name}）")
-            for i in sorted(content.items.values(), key=lambda i: (i.code, i.id))
+    choices = (
+        options(
+            unset
+            + [
+                (i.id, f"{i.name}（{dept(i).short_name or dept(i).name}）")
+                for i in sorted(content.items.values(), key=lambda i: (i.code, i.id))
+            ]
         ),
-        unset
-        + tuple(
-            (w.id, f"{w.number} {w.name}") for w in sorted(content.windows.values(), key=lambda w: w.number)
+        options(
+            unset
+            + [
+                (w.id, f"{w.number} {w.name}")
+                for w in sorted(content.windows.values(), key=lambda w: w.number)
+            ]
         ),
-        unset + tuple((d.id, d.name) for d in sorted(content.departments.values(), key=lambda d: d.id)),
+        options(unset + [(d.id, d.name) for d in sorted(content.departments.values(), key=lambda d: d.id)]),
     )
-    _pairs_cache[:] = [(content, pairs)]
-    return pairs
+    _choices_cache[:] = [(content, choices)]
+    return choices
 
 
 def options(pairs: Iterable[tuple[str, str]]) -> list[SelectChoice]:
@@ -97,7 +106,20 @@ def options(pairs: Iterable[tuple[str, str]]) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
-class FeedbackForm(FlaskForm):
+class Form(FlaskForm):
+    """A form of the feedback server: fields and messages only, no CSRF field of its own.
+
+    :class:`flask_wtf.csrf.CSRFProtect` (``security.init_app``) checks the token
+    of every POST before any view runs, and templates write it with
+    ``csrf_token()``; a second check inside each form only cost a signature
+    check and a signing per post.
+    """
+
+    class Meta:
+        csrf = False
+
+
+class FeedbackForm(Form):
     """One form for all four kinds; which fields are required depends on ``kind``."""
 
     kind = HiddenField()
@@ -130,10 +152,7 @@ class FeedbackForm(FlaskForm):
     def __init__(self, content: Content, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.content = content
-        items, windows, departments = _reference_pairs(content)
-        self.item.choices = options(items)
-        self.window.choices = options(windows)
-        self.department.choices = options(departments)
+        self.item.choices, self.window.choices, self.department.choices = _reference_choices(content)
         self.form_problems: list[tuple[str, str]] = []
 
     @property
@@ -206,14 +225,14 @@ class FeedbackForm(FlaskForm):
         return out
 
 
-class TrackForm(FlaskForm):
+class TrackForm(Form):
     number = StringField(
         "受理编号", [InputRequired("请输入受理编号"), Length(max=32, message="受理编号不正确")]
     )
     code = StringField("查询码", [InputRequired("请输入查询码"), Length(max=32, message="查询码不正确")])
 
 
-class RateReplyForm(FlaskForm):
+class RateReplyForm(Form):
     satisfied = RadioField(
         "您对答复满意吗？",
         choices=options([("1", "满意"), ("0", "不满意")]),
@@ -223,12 +242,12 @@ class RateReplyForm(FlaskForm):
     comment = TextAreaField("意见（可选）", [Optional(), Length(max=1000, message="意见不超过 1000 个字")])
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     username = StringField("用户名", [InputRequired("请输入用户名"), Length(max=64)])
     password = PasswordField("密码", [InputRequired("请输入密码"), Length(max=256)])
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """The staff workflow forms all post here; only the fields an action needs are shown."""
 
     action = HiddenField()

@@ -101,6 +101,16 @@ def local_date(moment: dt.datetime) -> dt.date:
     return moment.astimezone(TIMEZONE).date()
 
 
+def is_bad_rating(kind: str, rating: int | None) -> bool:
+    """差评: an evaluation at 不满意 or below."""
+    return kind == "评价" and rating is not None and rating <= BAD_RATING_MAX
+
+
+def needs_handling(kind: str, rating: int | None) -> bool:
+    """Every kind needs an answer except a good evaluation."""
+    return kind != "评价" or is_bad_rating(kind, rating)
+
+
 class UTCDateTime(TypeDecorator[dt.datetime]):
     """Aware datetimes in, naive UTC in the column, aware UTC out — identical on SQLite and PostgreSQL."""
 
@@ -223,13 +233,11 @@ class Case(Base):
 
     @property
     def is_bad_rating(self) -> bool:
-        """差评: an evaluation at 不满意 or below."""
-        return self.kind == "评价" and self.rating is not None and self.rating <= BAD_RATING_MAX
+        return is_bad_rating(self.kind, self.rating)
 
     @property
     def needs_handling(self) -> bool:
-        """Every kind needs an answer except a good evaluation."""
-        return self.kind != "评价" or self.is_bad_rating
+        return needs_handling(self.kind, self.rating)
 
     @property
     def rating_label(self) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from pathlib import Path
 
 from feedback_helpers import form_values, get_case, receipt, soup, submit
 from flask import Flask
@@ -30,6 +31,40 @@ def test_form_preselects_item_and_is_novalidate(feedback_client: FlaskClient) ->
     assert page.select_one("#staff_badge") is not None  # 投诉 may name a staff badge
     assert page.select_one("h1").text == "我要投诉"
     assert not page.select(".error-summary")
+
+
+def test_blank_form_is_shared_but_its_tokens_are_each_visitors_own(feedback_app: Flask) -> None:
+    """One blank form per preselection is kept; its CSRF token and fill-time stamp are per visitor."""
+    first, second = feedback_app.test_client(), feedback_app.test_client()
+    url = "/feedback/new?kind=投诉&item=huji-zhengming"
+    pages = [soup(first.get(url).data), soup(second.get(url).data)]
+    tokens = [form_values(page, "form.feedback-form")["csrf_token"] for page in pages]
+    assert tokens[0] != tokens[1]
+    for page in pages:
+        assert page.select_one("#item option[selected]")["value"] == "huji-zhengming"
+        assert (
+            len(page.select("input[name=csrf_token]")) == 1
+            and page.select_one("input[name=started]")["value"]
+        )
+    other = soup(first.get("/feedback/new?kind=建议&department=zwzx").data)
+    assert other.select_one("h1").text == "我要建议"
+    assert other.select_one("#department option[selected]")["value"] == "zwzx"
+    assert other.select_one("#item option[selected]")["value"] == ""
+    # Each visitor's token works for them and for nobody else.
+    data = form_values(pages[1], "form.feedback-form") | {"title": "标题", "body": "内容"}
+    data |= {"name": "李四", "phone": "13900139000"}
+    assert first.post("/feedback/new", data=data).status_code == 400
+    assert second.post("/feedback/new", data=data).status_code == 303
+
+
+def test_blank_form_follows_the_content(make_feedback_app: Callable[..., Flask], mini_content: Path) -> None:
+    """In preview (content re-read on change) a renamed item shows in the form on the next request."""
+    client = make_feedback_app(CONTENT_RELOAD=True).test_client()
+    url = "/feedback/new?kind=咨询&item=canyin-fuwu-xuke"
+    assert "餐饮服务许可证核发（" in soup(client.get(url).data).select_one("#item option[selected]").text
+    path = mini_content / "items/canyin-fuwu-xuke.yaml"
+    path.write_text(path.read_text("utf-8").replace("餐饮服务许可证核发", "餐饮服务许可（改名）"), "utf-8")
+    assert "餐饮服务许可（改名）" in soup(client.get(url).data).select_one("#item option[selected]").text
 
 
 def test_errors_are_summarised_linked_and_inline(feedback_client: FlaskClient) -> None:

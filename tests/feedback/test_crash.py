@@ -97,7 +97,7 @@ def citizen_session(port: int) -> tuple[str, dict[str, str]]:
     status, headers, html = get(port, "/feedback/new?kind=投诉")
     assert status == 200
     cookie = headers["Set-Cookie"].split(";", 1)[0]
-    hidden = dict(re.findall(r'id="(csrf_token|started|kind)" name="\1" type="hidden" value="([^"]*)"', html))
+    hidden = dict(re.findall(r'name="(csrf_token|started|kind)" (?:type="hidden" )?value="([^"]*)"', html))
     assert set(hidden) == {"csrf_token", "started", "kind"}, hidden
     return cookie, hidden
 
