@@ -19,6 +19,8 @@ from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from . import ratelimit
+
 # img-src adds data: for the theme's inline SVG favicon (base.html); images cannot run script.
 CSP = (
     "default-src 'self'; script-src 'self'; img-src 'self' data:; object-src 'none'; "
@@ -37,7 +39,11 @@ DEFAULTS: dict[str, Any] = {
     "FEEDBACK_SUBMIT_LIMIT": "5 per minute;30 per hour",
     "FEEDBACK_TRACK_LIMIT": "20 per minute",
     "FEEDBACK_LOGIN_LIMIT": "10 per minute;50 per hour",
-    "RATELIMIT_STORAGE_URI": "memory://",
+    # None: counters in the instance folder, shared by all workers (ratelimit.py); redis:// for several hosts.
+    "RATELIMIT_STORAGE_URI": None,
+    # A broken counter store must not turn a citizen away: count in memory meanwhile, and log it.
+    "RATELIMIT_SWALLOW_ERRORS": True,
+    "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
     # None: Secure cookies unless debugging or testing.  Set false only for plain-HTTP test rigs.
     "FEEDBACK_SECURE_COOKIES": None,
     # A long form written slowly must not expire: the token lives as long as the session.
@@ -70,9 +76,8 @@ def init_app(app: Flask) -> None:
         SESSION_COOKIE_SECURE=_truthy(secure),
     )
     CSRFProtect(app)
-    app.extensions[_LIMITER] = Limiter(
-        get_remote_address, app=app, storage_uri=app.config["RATELIMIT_STORAGE_URI"]
-    )
+    storage = app.config["RATELIMIT_STORAGE_URI"] or ratelimit.instance_uri(Path(app.instance_path))
+    app.extensions[_LIMITER] = Limiter(get_remote_address, app=app, storage_uri=storage)
 
     @app.after_request
     def _headers(response: Response) -> Response:
