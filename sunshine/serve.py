@@ -55,11 +55,12 @@ def gunicorn_options(args: argparse.Namespace) -> dict[str, Any]:
     that waits for SQLite's write lock or an fsync leaves the core to another.
     Sync workers need a buffering proxy in front so that a slow phone on a bad
     line cannot hold a worker while it sends — nginx, as the README sets it up.
-    ``SUNSHINE_WORKER_CLASS=gthread`` (with ``SUNSHINE_THREADS``) suits a
-    server that must face clients directly.
+    ``SUNSHINE_WORKER_CLASS=gthread`` with ``SUNSHINE_THREADS`` (threads alone
+    imply it) suits a server that must face clients directly.
     """
     cores = os.cpu_count() or 2
-    worker_class = os.environ.get("SUNSHINE_WORKER_CLASS", "sync")
+    threaded = "SUNSHINE_THREADS" in os.environ
+    worker_class = os.environ.get("SUNSHINE_WORKER_CLASS") or ("gthread" if threaded else "sync")
     options: dict[str, Any] = {
         "bind": f"{args.host}:{args.port}",
         "workers": int(os.environ.get("SUNSHINE_WORKERS", min(8, 2 * cores))),

@@ -233,8 +233,9 @@ def store_upload(stream: IO[bytes], filename: str, folder: Path) -> StoredFile:
     """Write an upload under ``folder`` with a random name and fsync it, before any transaction.
 
     The caller has checked type and size with the form.  If the submission then
-    fails, the caller deletes the file; a crash in between leaves only an
-    unreferenced file with a random name, never a row without its file.
+    fails before its commit, the caller deletes the file; a crash, or a commit
+    whose outcome is unknown, leaves at worst an unreferenced file with a random
+    name, never a row without its file.
     """
     data = stream.read()
     kind = security.sniff(data[:16])
@@ -244,10 +245,14 @@ def store_upload(stream: IO[bytes], filename: str, folder: Path) -> StoredFile:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / (secrets.token_hex(16) + ext)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+    except OSError:
+        path.unlink(missing_ok=True)  # a disk that filled up mid-write leaves no half file behind
+        raise
     return StoredFile(
         path=path,
         original_name=Path(filename or "附件").name[:255],

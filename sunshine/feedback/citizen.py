@@ -7,6 +7,7 @@ shows the form again with their text in it and says what to do.
 
 from __future__ import annotations
 
+import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -80,16 +81,43 @@ def _new_form(preselection: Preselection) -> FeedbackForm:
 # Stand-ins for the two per-visitor values in a cached blank form (private-use characters: never in text).
 _CSRF_MARK = "\ue000csrf\ue000"
 _STARTED_MARK = "\ue000started\ue000"
-#: How many blank form pages (one per preselection) a worker keeps, about 17 KB each.
-BLANK_PAGES_MAX = 256
+#: Memory a worker gives to blank form pages (``FEEDBACK_BLANK_FORMS_BYTES``), one per preselection:
+#: about 17 KB each with the demo's 57 items, a megabyte with thousands.  Links to ever more items
+#: evict the oldest pages.
+BLANK_PAGES_BYTES = 16 * 1024 * 1024
 _BLANK_KEY = "sunshine.feedback.blank_forms"
 
 
 @dataclass
 class _BlankPages:
+    """The blank form pages rendered from one loaded content, oldest first."""
+
     content: Content | None = None
     pages: dict[Preselection, str] = field(default_factory=dict)
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    size: int = 0
+
+
+class _BlankCache:
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self.lock = threading.Lock()
+        self.current = _BlankPages()
+
+    def get(self, content: Content, key: Preselection) -> str | None:
+        current = self.current  # read once: a page is only ever served with the content it came from
+        return current.pages.get(key) if current.content is content else None
+
+    def put(self, content: Content, key: Preselection, page: str) -> None:
+        size = sys.getsizeof(page)
+        with self.lock:
+            current = self.current
+            if current.content is not content:
+                current = self.current = _BlankPages(content)
+            while current.pages and current.size + size > self.budget:
+                current.size -= sys.getsizeof(current.pages.pop(next(iter(current.pages))))
+            if key not in current.pages and size <= self.budget:
+                current.pages[key] = page
+                current.size += size
 
 
 def _blank_form() -> str:
@@ -103,8 +131,8 @@ def _blank_form() -> str:
     """
     content = get_content()
     key = _preselection()
-    cache: _BlankPages = current_app.extensions[_BLANK_KEY]
-    page = cache.pages.get(key) if cache.content is content else None
+    cache: _BlankCache = current_app.extensions[_BLANK_KEY]
+    page = cache.get(content, key)
     if page is None:
         form = _new_form(key)
         html, _ = _render_form(form)
@@ -112,12 +140,7 @@ def _blank_form() -> str:
         if html.count(csrf) != 1 or html.count(started) != 1:  # pragma: no cover - a theme that repeats them
             return html
         page = html.replace(csrf, _CSRF_MARK).replace(started, _STARTED_MARK)
-        with cache.lock:
-            if cache.content is not content:
-                cache.content, cache.pages = content, {}
-            if len(cache.pages) >= BLANK_PAGES_MAX:
-                cache.pages.pop(next(iter(cache.pages)))
-            cache.pages[key] = page
+        cache.put(content, key, page)
     return page.replace(_CSRF_MARK, generate_csrf()).replace(_STARTED_MARK, security.fill_token())
 
 
@@ -164,16 +187,20 @@ def new() -> Any:
     _route(data)
     db = get_session()
     files: list[cases.StoredFile] = []
+    committing = False
     try:
         upload = form.attachment.data
         if upload is not None and getattr(upload, "filename", ""):
             files.append(cases.store_upload(upload.stream, upload.filename, attachments_dir()))
         receipt = cases.submit(db, data, content.site.feedback, files)
+        committing = True
         db.commit()
     except (SQLAlchemyError, OSError):
         db.rollback()
-        for stored in files:
-            stored.path.unlink(missing_ok=True)
+        # A commit that raised may still have committed (a connection lost during COMMIT): keep its files.
+        if not committing:
+            for stored in files:
+                stored.path.unlink(missing_ok=True)
         current_app.logger.exception("feedback submission failed; the form is shown again")
         form.form_problems.append(("submit", "系统繁忙，您填写的内容没有丢失，请稍后再次提交"))
         form.started.data = security.fill_token()
@@ -285,7 +312,9 @@ def _refused(message: str, status: int) -> Any:
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
-    app.extensions[_BLANK_KEY] = _BlankPages()
+    app.extensions[_BLANK_KEY] = _BlankCache(
+        int(app.config.get("FEEDBACK_BLANK_FORMS_BYTES", BLANK_PAGES_BYTES))
+    )
     security.limit(app, "feedback.new", "FEEDBACK_SUBMIT_LIMIT")
     security.limit(app, "feedback.track", "FEEDBACK_TRACK_LIMIT")
     security.limit(app, "feedback.status", "FEEDBACK_TRACK_LIMIT")

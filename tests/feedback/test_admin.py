@@ -6,7 +6,7 @@ import io
 from collections.abc import Callable
 
 import pytest
-from feedback_helpers import add_staff, form_values, get_case, login, receipt, soup, submit
+from feedback_helpers import PASSWORD, add_staff, form_values, get_case, login, receipt, soup, submit
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -210,16 +210,50 @@ def test_attachment_download_is_staff_only_and_audited(feedback_app: Flask) -> N
         assert session.scalar(select(AuditEntry).where(AuditEntry.action == "download_attachment"))
 
 
-def test_post_without_csrf_token_is_refused(feedback_app: Flask) -> None:
+def test_every_post_without_csrf_token_is_refused(feedback_app: Flask) -> None:
+    """CSRFProtect is the one CSRF check (forms carry none): walk the URL map and post to every route
+    without a token, as a citizen and as a signed-in admin; each is refused and nothing changes."""
     add_staff(feedback_app, "admin", "管理员")
-    client = feedback_app.test_client()
-    assert (
-        client.post(
-            "/admin/login", data={"username": "admin", "password": "correct horse battery"}
-        ).status_code
-        == 400
-    )
-    assert client.get("/admin/").status_code == 302
+    citizen = feedback_app.test_client()
+    number, code = receipt(citizen, submit(citizen, "投诉"))
+    staff = feedback_app.test_client()
+    assert login(staff, "admin").status_code == 303
+    fields = {
+        "action": "accept",
+        "note": "请尽快办理",
+        "number": number,
+        "code": code,
+        "satisfied": "1",
+        "kind": "建议",
+        "title": "标题",
+        "body": "内容",
+        "name": "张三",
+        "phone": "13800138000",
+        "username": "admin",
+        "password": PASSWORD,
+    }
+
+    def log_size() -> int:
+        with db.session_scope(feedback_app) as session:
+            return len(session.scalars(select(AuditEntry)).all())
+
+    before = log_size()
+    posted = set()
+    for rule in feedback_app.url_map.iter_rules():
+        if "POST" not in rule.methods:
+            continue
+        url = rule.rule
+        for arg in rule.arguments:
+            url = url.replace(f"<int:{arg}>", "1").replace(f"<{arg}>", number)
+        for client in (citizen, staff):
+            response = client.post(url, data=fields)
+            assert response.status_code == 400, (url, response.status_code)
+        posted.add(rule.endpoint)
+    assert {"feedback.new", "feedback.status", "admin.login", "admin.logout", "admin.case_act"} <= posted
+    assert "supervision.send_urge" in posted
+    assert log_size() == before
+    assert get_case(feedback_app, number).status == "待受理"
+    assert staff.get("/admin/").status_code == 200  # the refused logout did not sign out
 
 
 @pytest.mark.parametrize("limit", ["3 per minute"])

@@ -11,8 +11,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from sunshine import DEMO_CONTENT
 from sunshine.feedback import cases, db
 from sunshine.feedback.models import S_CLOSED, S_NEW, Attachment, Case
+from sunshine.store import get_content
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
@@ -55,6 +57,21 @@ def test_blank_form_is_shared_but_its_tokens_are_each_visitors_own(feedback_app:
     data |= {"name": "李四", "phone": "13900139000"}
     assert first.post("/feedback/new", data=data).status_code == 400
     assert second.post("/feedback/new", data=data).status_code == 303
+
+
+def test_blank_forms_kept_within_their_memory_budget(make_feedback_app: Callable[..., Flask]) -> None:
+    """Links to ever more items evict the oldest kept pages; every page is still the right one."""
+    app = make_feedback_app(CONTENT_DIR=str(DEMO_CONTENT), FEEDBACK_BLANK_FORMS_BYTES=200_000)
+    client = app.test_client()
+    cache = app.extensions["sunshine.feedback.blank_forms"]
+    with app.app_context():
+        items = list(get_content().items)
+    for _ in range(2):
+        for item in items:
+            page = soup(client.get(f"/feedback/new?kind=咨询&item={item}").data)
+            assert page.select_one("#item option[selected]")["value"] == item
+            assert cache.current.size <= 200_000
+    assert 0 < len(cache.current.pages) < len(items)
 
 
 def test_blank_form_follows_the_content(make_feedback_app: Callable[..., Flask], mini_content: Path) -> None:
@@ -210,6 +227,24 @@ def test_attachment_checked_by_content(feedback_app: Flask, feedback_client: Fla
         assert f.read() == PNG
     # Not reachable from the public side.
     assert feedback_client.get(f"/admin/attachments/{attachment.id}").status_code == 302
+
+
+def test_a_failed_store_keeps_the_text_and_stores_nothing(
+    feedback_app: Flask, feedback_client: FlaskClient
+) -> None:
+    """Where the attachment cannot be written (here a file stands where its folder goes) nothing is stored."""
+    blocker = Path(feedback_app.instance_path) / "attachments"
+    blocker.write_text("not a folder")
+    failed = submit(feedback_client, "投诉", body="窗口人员态度差", attachment=(io.BytesIO(PNG), "现场.png"))
+    assert failed.status_code == 503
+    page = soup(failed.data)
+    assert "系统繁忙，您填写的内容没有丢失" in page.select_one(".error-summary").text
+    assert page.select_one("#body").text.strip() == "窗口人员态度差"
+    assert count_cases(feedback_app) == 0
+    blocker.unlink()
+    again = form_values(page, "form.feedback-form") | {"attachment": (io.BytesIO(PNG), "现场.png")}
+    assert feedback_client.post("/feedback/new", data=again).status_code == 303
+    assert count_cases(feedback_app) == 1
 
 
 def test_user_text_is_escaped(feedback_app: Flask, feedback_client: FlaskClient) -> None:

@@ -130,9 +130,8 @@ def server_env(tmp_path: Path, mini_content: Path) -> Iterator[dict[str, str]]:
         SUNSHINE_SECRET_KEY=secrets.token_hex(32),
         SUNSHINE_FEEDBACK_MIN_FILL_SECONDS="0",
         SUNSHINE_FEEDBACK_SECURE_COOKIES="false",
-        SUNSHINE_RATELIMIT_ENABLED="false",
-        SUNSHINE_WORKERS="2",
-        SUNSHINE_THREADS="4",
+        # The production pool and the limiter's shared counters, with a limit no burst reaches.
+        SUNSHINE_FEEDBACK_SUBMIT_LIMIT="100000 per minute",
     )
     yield env
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import sys
 import time
@@ -56,6 +57,19 @@ def test_counters_windows_and_clearing(tmp_path: Path) -> None:
     assert storage.get("ip/b") == 0
     assert storage.reset() == 1
     assert storage.get("ip/a") == 0
+
+
+def test_a_damaged_file_is_started_afresh(tmp_path: Path) -> None:
+    """A file that is not a database any more fails once (Flask-Limiter counts in memory), then is rebuilt."""
+    uri = instance_uri(tmp_path)
+    path = tmp_path / "ratelimit.sqlite3"
+    path.write_bytes(b"this is not a SQLite database, it was damaged" * 100)
+    storage = SQLiteLimitStorage(uri)
+    with pytest.raises(sqlite3.DatabaseError):
+        storage.incr("ip/a", 60)
+    assert storage.check()
+    assert storage.incr("ip/a", 60) == 1
+    assert path.stat().st_mode & 0o777 == 0o600
 
 
 def test_another_process_counts_in_the_same_file(tmp_path: Path) -> None:
