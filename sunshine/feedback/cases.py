@@ -145,7 +145,6 @@ def find_case(db: Session, number: str, code: str) -> Case | None:
 class Receipt:
     """What the citizen is told once their message is committed: its number and 查询码 (in clear)."""
 
-    case_id: int
     number: str
     code: str
 
@@ -206,7 +205,7 @@ def submit(db: Session, data: Submission, settings: Any, files: Sequence[StoredF
     else:
         row["status"] = S_CLOSED
         row["closed_at"] = now
-    entry = audit.fields("submit", audit.CITIZEN, after={"kind": data.kind, "status": row["status"]})
+    entry = audit.fields("submit", audit.CITIZEN)
     attachments = [
         {
             "stored_name": f.path.name,
@@ -223,10 +222,11 @@ def submit(db: Session, data: Submission, settings: Any, files: Sequence[StoredF
     row["number"] = number
     row["code_hash"] = hash_code(number, code)
     case_id = conn.execute(_INSERT_CASE, row).scalar_one()
-    conn.execute(_INSERT_AUDIT, {**entry, "case_id": case_id, "after": {"number": number, **entry["after"]}})
+    after = {"number": number, "kind": data.kind, "status": row["status"]}
+    conn.execute(_INSERT_AUDIT, {**entry, "case_id": case_id, "after": after})
     for attachment in attachments:
         conn.execute(_INSERT_ATTACHMENT, {**attachment, "case_id": case_id})
-    return Receipt(case_id, number, code)
+    return Receipt(number, code)
 
 
 def store_upload(stream: IO[bytes], filename: str, folder: Path) -> StoredFile:
