@@ -23,7 +23,7 @@ check: venv
 	$(PY) build.py check
 
 run: build
-	$(PY) -m http.server $(PORT) --bind 127.0.0.1 --directory output
+	$(PY) -m sunshine.staticserve --bind 127.0.0.1 --port $(PORT) output
 
 serve: venv
 	$(PY) build.py serve --port $(PORT)

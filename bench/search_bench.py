@@ -27,6 +27,7 @@ from typing import Any
 import yaml
 
 from search.documents import build_documents, vocabulary
+from search.indexer import whoosh_dir
 from search.pagefind_index import build_pagefind
 from search.text import Synonyms, add_words
 from search.whoosh_index import build_whoosh
@@ -224,7 +225,7 @@ def api_latencies(site: Path, content_dir: Path, rounds: int = 10) -> list[float
     """Milliseconds per GET /api/search (the Flask view, JSON and all) over the query mix, warm."""
     from sunshine import create_app
 
-    app = create_app({"CONTENT_DIR": str(content_dir), "SEARCH_INDEX_DIR": str(site / "_search" / "whoosh")})
+    app = create_app({"CONTENT_DIR": str(content_dir), "SEARCH_INDEX_DIR": str(whoosh_dir(site))})
     client = app.test_client()
     for q in QUERIES:
         assert client.get("/api/search", query_string={"q": q}).status_code == 200
@@ -257,7 +258,7 @@ def run(n: int, browser: bool) -> None:
         build_pagefind(docs, site, Synonyms(content.synonyms), words)
         pagefind_s = time.perf_counter() - t
         t = time.perf_counter()
-        build_whoosh(docs, site / "_search" / "whoosh", Synonyms(content.synonyms), words)
+        build_whoosh(docs, whoosh_dir(site), Synonyms(content.synonyms), words)
         whoosh_s = time.perf_counter() - t
         times = api_latencies(site, content_dir)
         print(

@@ -75,6 +75,11 @@ class SearchDocument:
     def key(self) -> str:
         return f"{self.kind}:{self.id}"
 
+    @property
+    def own_text(self) -> str:
+        """The record's own words, where excerpts come from: never its keywords, synonyms or pinyin."""
+        return _join(self.body, "；".join(self.materials), "；".join(self.basis))
+
 
 _TAG = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"\s+")
@@ -135,7 +140,8 @@ def item_document(content: Content, item: Item, synonyms: Synonyms) -> SearchDoc
         content.item_location(item),
     )
     named = _join(item.name, *item.keywords)
-    status_note = "（已取消）" if item.status == "已取消" else "（已下放）" if item.status == "已下放" else ""
+    notes = {"已取消": "（已取消）", "已下放": "（已下放）", "暂停": "（暂停办理）"}
+    status_note = notes.get(item.status, "")
     summary = f"{item.type} · {department.name} · {ONLINE_DEPTHS[item.online.depth]}{status_note}"
     return SearchDocument(
         id=item.id,
@@ -233,3 +239,33 @@ def vocabulary(content: Content) -> list[str]:
     words = [w for item in content.items.values() for w in item.keywords]
     words.extend(Synonyms(content.synonyms).words())
     return words
+
+
+def _initial(term: str) -> str:
+    """The index letter of a term: the first letter of its pinyin (A–Z), or # for anything else."""
+    first = lazy_pinyin(term[:1], errors="ignore")
+    letter = (first[0][:1] if first and first[0] else term[:1]).upper()
+    return letter if "A" <= letter <= "Z" else "#"
+
+
+def term_index(content: Content) -> dict[str, list[tuple[str, list[Item]]]]:
+    """Every name and colloquial name of the items, by pinyin initial: the script-free way to search.
+
+    A term is an item's name, one of its keywords, or a synonyms.yaml word of
+    a group its name or keywords touch; each term lists the items it names,
+    items in service first.  Letters in A–Z order, terms in pinyin order.
+    """
+    synonyms = Synonyms(content.synonyms)
+    found: dict[str, dict[str, Item]] = {}
+    ordered = content.active_items() + content.withdrawn_items()
+    for item in ordered:
+        named = [item.name, *item.keywords]
+        extra = [w for w in synonyms.expand_text(_join(*named)) if w not in named]
+        for term in (*named, *extra):
+            term = term.strip()
+            if term and not term.isascii():
+                found.setdefault(term, {}).setdefault(item.id, item)
+    letters: dict[str, list[tuple[str, list[Item]]]] = {}
+    for term in sorted(found, key=lambda t: (lazy_pinyin(t), t)):
+        letters.setdefault(_initial(term), []).append((term, list(found[term].values())))
+    return dict(sorted(letters.items(), key=lambda kv: (kv[0] == "#", kv[0])))

@@ -11,16 +11,21 @@ from .pagefind_index import build_pagefind
 from .text import Synonyms, add_words
 from .whoosh_index import build_whoosh
 
-#: Where the build writes the server's Whoosh index, relative to the site output.  It holds only
-#: what the public pages show, so a static server exposing it leaks nothing; serve mode points
-#: ``SEARCH_INDEX_DIR`` at it.
-WHOOSH_SUBDIR = Path("_search") / "whoosh"
+
+def whoosh_dir(out_dir: Path) -> Path:
+    """Where the build of ``out_dir`` keeps the server's Whoosh index: beside the site, never inside it.
+
+    ``output/`` → ``output.search/whoosh``.  The public folder holds only what a
+    static host should serve; the server opens this folder (``SEARCH_INDEX_DIR``).
+    """
+    out_dir = Path(out_dir)
+    return out_dir.with_name(f"{out_dir.name}.search") / "whoosh"
 
 
-def build_indexes(content: Content, site_dir: Path) -> dict[str, Path]:
-    """Write the Pagefind bundle (``site_dir/pagefind``) and the Whoosh index (``site_dir/_search/whoosh``).
+def build_indexes(content: Content, site_dir: Path, index_dir: Path) -> dict[str, Path]:
+    """Write the Pagefind bundle into ``site_dir/pagefind`` and the Whoosh index at ``index_dir``.
 
-    Returns both folders.
+    Returns both folders.  The Whoosh index replaces an older one only once it is complete.
     """
     words = vocabulary(content)
     add_words(words)
@@ -28,5 +33,5 @@ def build_indexes(content: Content, site_dir: Path) -> dict[str, Path]:
     synonyms = Synonyms(content.synonyms)
     return {
         "pagefind": build_pagefind(docs, site_dir, synonyms, words),
-        "whoosh": build_whoosh(docs, site_dir / WHOOSH_SUBDIR, synonyms, words),
+        "whoosh": build_whoosh(docs, index_dir, synonyms, words),
     }

@@ -24,6 +24,9 @@ from .text import Synonyms, browser_table
 TABLE_NAME = "sunshine-query.json"
 #: Pagefind stores Chinese under this language code; the page asks for nothing else.
 LANGUAGE = "zh-cn"
+#: Written between a record's own text and the words it is only found by (keywords, synonyms,
+#: pinyin): the search page cuts excerpts from the text before it.  search.js knows it too.
+HIDDEN_MARK = "〓"
 
 
 def _weight(value: float) -> str:
@@ -32,24 +35,39 @@ def _weight(value: float) -> str:
 
 
 def record_html(doc: SearchDocument) -> str:
-    """The synthetic page Pagefind indexes for ``doc``: one block per field, weighted."""
+    """The synthetic page Pagefind indexes for ``doc``: one weighted block per field.
+
+    The record's own text comes first (name, text, materials, basis), then
+    :data:`HIDDEN_MARK`, then the words that find it but are not its text.
+    """
     esc = html.escape
-    blocks: list[tuple[str, float]] = [(doc.title, WEIGHTS["title"])]
-    blocks += [(" ".join(doc.keywords), WEIGHTS["keywords"]), (" ".join(doc.synonyms), WEIGHTS["synonyms"])]
-    blocks += [(" ".join(doc.pinyin), WEIGHTS["pinyin"])]
-    blocks += [("；".join(doc.materials), WEIGHTS["materials"]), ("；".join(doc.basis), WEIGHTS["basis"])]
-    blocks += [(doc.body, WEIGHTS["body"])]
-    body = "\n".join(
-        f'<p data-pagefind-weight="{_weight(weight * doc.boost)}">{esc(text)}</p>'
-        for text, weight in blocks
-        if text
-    )
+    own: list[tuple[str, float]] = [(doc.title, WEIGHTS["title"]), (doc.body, WEIGHTS["body"])]
+    own += [("；".join(doc.materials), WEIGHTS["materials"]), ("；".join(doc.basis), WEIGHTS["basis"])]
+    hidden: list[tuple[str, float]] = [(" ".join(doc.keywords), WEIGHTS["keywords"])]
+    hidden += [(" ".join(doc.synonyms), WEIGHTS["synonyms"]), (" ".join(doc.pinyin), WEIGHTS["pinyin"])]
+
+    def blocks(parts: list[tuple[str, float]]) -> list[str]:
+        return [
+            f'<p data-pagefind-weight="{_weight(weight * doc.boost)}">{esc(text)}</p>'
+            for text, weight in parts
+            if text
+        ]
+
+    body = "\n".join([*blocks(own), f"<p>{HIDDEN_MARK}</p>", *blocks(hidden)])
     filters = "\n".join(
         f'<span data-pagefind-filter="{esc(name)}">{esc(value)}</span>'
         for name, values in doc.facets.items()
         for value in values
     )
-    meta = {"title": doc.title, "kind": doc.kind, "id": doc.id, "summary": doc.summary}
+    status = doc.facets.get("status", ("",))[0]
+    meta = {
+        "title": doc.title,
+        "kind": doc.kind,
+        "id": doc.id,
+        "summary": doc.summary,
+        "keywords": " ".join(doc.keywords),
+        "status": status if status != "在办" else "",
+    }
     metas = "\n".join(f'<span data-pagefind-meta="{esc(k)}">{esc(v)}</span>' for k, v in meta.items() if v)
     # Filters and metadata are read from the ignored block but not indexed as words.
     return (

@@ -134,7 +134,9 @@ def schema() -> Schema:
         pinyin=KEYWORD(lowercase=True),
         materials=TEXT(**text),
         basis=TEXT(**text),
-        body=TEXT(stored=True, **text),
+        body=TEXT(**text),
+        # The record's own text (never keywords, synonyms or pinyin): what snippets are cut from.
+        excerpt=STORED(),
         grams=KEYWORD(),
         **{f"f_{name}": KEYWORD(commas=True, stored=True) for name in FACETS},
     )
@@ -148,6 +150,18 @@ PART_FIELDS = ("title", "keywords", "synonyms")
 NAME_FIELDS = frozenset({"title", "keywords", "synonyms", "pinyin", "grams"})
 #: Weight of each field in a score: the document model's, and 1 for the bigrams of a record's names.
 FIELD_WEIGHTS: dict[str, float] = {**WEIGHTS, "grams": 1.0}
+#: How strongly a match in a field ranks a record, before any score: its name, then the words that
+#: name it (keywords, synonyms, pinyin, bigrams of names), then its text.
+FIELD_TIERS: dict[str, int] = {
+    "title": 3,
+    "keywords": 2,
+    "synonyms": 2,
+    "pinyin": 2,
+    "grams": 2,
+    "materials": 1,
+    "basis": 1,
+    "body": 1,
+}
 #: BM25 parameters (term-frequency saturation, length normalisation): the usual values.
 K1, B = 1.2, 0.75
 #: Share of a record's score that depends on matching *all* the query's words (the rest is per word).
@@ -196,6 +210,7 @@ def build_whoosh(
                 materials="；".join(doc.materials),
                 basis="；".join(doc.basis),
                 body=doc.body,
+                excerpt=doc.own_text,
                 grams=" ".join(dict.fromkeys(bigrams(" ".join((doc.title, *doc.keywords, *doc.synonyms))))),
                 **{f"f_{name}": _facet_value(doc.facets.get(name, ())) for name in FACETS},
             )
@@ -231,6 +246,8 @@ class Hit:
     snippet: str
     score: float
     summary: str = ""
+    #: 事项状态 of an item not in service (暂停, 已取消, 已下放); empty otherwise.
+    status: str = ""
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -241,6 +258,7 @@ class Hit:
             "snippet": self.snippet,
             "score": round(self.score, 4),
             "summary": self.summary,
+            "status": self.status,
         }
 
 
@@ -277,6 +295,17 @@ class Alternative:
     field: str
     words: tuple[str, ...]
     boost: float = 1.0
+
+    @property
+    def tier(self) -> int:
+        """The rank a match of this alternative gives (a part of a word ranks one step lower)."""
+        tier = FIELD_TIERS[self.field]
+        return max(1, tier - 1) if self.boost < 1 else tier
+
+    @property
+    def whole(self) -> bool:
+        """A whole query word (or synonym) rather than one of its parts: what excerpts highlight."""
+        return self.op == "term" and self.boost >= 1 and self.field in TEXT_FIELDS
 
 
 def plan(terms: list[str], synonyms: Synonyms) -> list[list[Alternative]]:
@@ -330,20 +359,32 @@ def bitmap(docnums: Iterable[int]) -> int:
 # --- snippets --------------------------------------------------------------------------------------
 
 SNIPPET_CHARS, SNIPPET_BEFORE = 120, 30
+_CLAUSE_MARKS = "。；，、：！？.;,:!? \n（("
 
 
-def snippet(text: str, words: Iterable[str]) -> str:
+def snippet(text: str, words: Iterable[str], parts: Iterable[str] = ()) -> str:
     """HTML: a window of ``text`` around the first of ``words`` it holds, each occurrence in ``<mark>``.
 
-    Plain string search over the stored text of the one page of results shown:
-    no re-analysis, so highlighting costs microseconds per hit.
+    ``words`` are the query's whole words and their synonyms; ``parts`` (pieces
+    of a long word, two characters or more) are marked only when no whole word
+    occurs.  Plain string search over the stored text of the one page of
+    results shown: no re-analysis, so highlighting costs microseconds per hit.
     """
     if not text:
         return ""
-    wanted = sorted({w for w in words if w.strip()}, key=len, reverse=True)
+    folded = text.lower()
+    chosen = [w for w in words if w.strip() and w.lower() in folded]
+    if not chosen:
+        chosen = [w for w in parts if len(w) >= 2 and w.lower() in folded]
+    wanted = sorted(set(chosen), key=len, reverse=True)
     pattern = re.compile("|".join(map(re.escape, wanted)), re.IGNORECASE) if wanted else None
     first = pattern.search(text) if pattern else None
-    start = max(0, first.start() - SNIPPET_BEFORE) if first else 0
+    start = 0
+    if first and first.start() > SNIPPET_BEFORE:
+        # Begin at the start of the clause holding the match, so the excerpt never opens mid-word.
+        lead = text[first.start() - SNIPPET_BEFORE : first.start()]
+        cut = max(lead.rfind(mark) for mark in _CLAUSE_MARKS)
+        start = first.start() - SNIPPET_BEFORE + cut + 1 if cut >= 0 else first.start()
     window = text[start : start + SNIPPET_CHARS]
     out: list[str] = ["…"] if start else []
     at = 0
@@ -455,11 +496,15 @@ class _Snapshot:
             self.cached -= len(dropped.scores)
         return found
 
-    def resolve(self, clauses: list[list[Alternative]]) -> list[list[tuple[Postings, float, bool]]]:
-        """Each clause's non-empty alternatives as (postings, boost, names field?)."""
+    def resolve(self, clauses: list[list[Alternative]]) -> list[list[Resolved]]:
+        """Each clause's non-empty alternatives, with their postings."""
         with self.lock:
             return [
-                [(p, alt.boost, alt.field in NAME_FIELDS) for alt in clause if (p := self._get(alt)).scores]
+                [
+                    Resolved(p, alt.boost, alt.field in NAME_FIELDS, alt.tier)
+                    for alt in clause
+                    if (p := self._get(alt)).scores
+                ]
                 for clause in clauses
             ]
 
@@ -476,19 +521,44 @@ def _stamp(index_dir: Path) -> tuple[int, int] | None:
     return (st.st_ino, st.st_mtime_ns)
 
 
-def _score(clauses: list[list[tuple[Postings, float, bool]]], doc: int, count: int) -> float:
+@dataclass(frozen=True)
+class Resolved:
+    """An alternative of a clause with its postings: how much it adds and how high it ranks a record."""
+
+    postings: Postings
+    boost: float
+    names: bool
+    tier: int
+
+
+#: A record's rank: (query words matched, sum of each word's best tier, score × the record's boost).
+RankKey = tuple[int, int, float]
+
+
+def _score(clauses: list[list[Resolved]], doc: int, count: int) -> float:
     """A record's score before its boost: per-word sums, scaled by the share of words it matched."""
-    total, matched = 0.0, 0
+    return _key(clauses, doc, count, 1.0)[2]
+
+
+def _key(clauses: list[list[Resolved]], doc: int, count: int, boost: float) -> RankKey:
+    """How a record ranks: more of the query's words first, then matches in its name, then score.
+
+    Words found in a record's name rank it above words found only in its
+    keywords, and those above words found only in its text, whatever BM25 says.
+    """
+    total, matched, tiers = 0.0, 0, 0
     for clause in clauses:
-        s = 0.0
-        for postings, boost, _ in clause:
-            value = postings.scores.get(doc)
+        s, tier = 0.0, 0
+        for alt in clause:
+            value = alt.postings.scores.get(doc)
             if value is not None:
-                s += value * boost
+                s += value * alt.boost
+                tier = max(tier, alt.tier)
         if s:
             total += s
             matched += 1
-    return total * ((1 - COORDINATION) + COORDINATION * matched / count)
+            tiers += tier
+    return matched, tiers, total * ((1 - COORDINATION) + COORDINATION * matched / count) * boost
 
 
 class WhooshSearch:
@@ -550,8 +620,8 @@ class WhooshSearch:
 
         matched = 0
         for clause in resolved:
-            for postings, _, _ in clause:
-                matched |= postings.bits
+            for alt in clause:
+                matched |= alt.postings.bits
         matched &= allowed_bits
         total = matched.bit_count()
         counts: dict[str, dict[str, int]] = {}
@@ -563,7 +633,10 @@ class WhooshSearch:
             return Response(raw, terms, 0, [], counts)
 
         ranked = self._rank(snap, resolved, allowed, limit)
-        words = {w for clause in clauses for alt in clause for w in alt.words if alt.op != "prefix"}
+        words = [w for clause in clauses for alt in clause if alt.whole for w in alt.words]
+        parts = [
+            w for clause in clauses for alt in clause if alt.op == "term" and not alt.whole for w in alt.words
+        ]
         hits = []
         for doc, score in ranked:
             stored = snap.stored(doc)
@@ -573,9 +646,10 @@ class WhooshSearch:
                     kind=stored["kind"],
                     title=stored["title"],
                     url=stored["url"],
-                    snippet=snippet(stored.get("body", ""), words),
+                    snippet=snippet(stored.get("excerpt", ""), words, parts),
                     score=score,
                     summary=stored.get("summary", ""),
+                    status="" if stored.get("f_status", "") in ("", "在办") else stored["f_status"],
                 )
             )
         return Response(raw, terms, total, hits, counts)
@@ -583,27 +657,31 @@ class WhooshSearch:
     @staticmethod
     def _rank(
         snap: _Snapshot,
-        clauses: list[list[tuple[Postings, float, bool]]],
+        clauses: list[list[Resolved]],
         allowed: frozenset[int] | None,
         limit: int,
     ) -> list[tuple[int, float]]:
-        """The ``limit`` best (record, score) pairs, best first (ties: index order)."""
+        """The ``limit`` best (record, score) pairs, best first by :func:`_key` (ties: index order)."""
         count = len(clauses)
 
-        def best(candidates: set[int]) -> list[tuple[int, float]]:
+        def best(candidates: set[int]) -> list[tuple[int, RankKey]]:
             if allowed is not None:
                 candidates &= allowed
-            scored = ((d, _score(clauses, d, count) * snap.boosts[d]) for d in candidates)
-            return heapq.nsmallest(limit, scored, key=lambda pair: (-pair[1], pair[0]))
+            keyed = ((d, _key(clauses, d, count, snap.boosts[d])) for d in candidates)
+            return heapq.nsmallest(limit, keyed, key=lambda pair: (*(-k for k in pair[1]), pair[0]))
 
-        named = set().union(*(p.scores for clause in clauses for p, _, names in clause if names))
+        named = set().union(*(a.postings.scores for clause in clauses for a in clause if a.names))
         top = best(named)
         if len(top) == limit:
-            # A record matched only in long fields scores at most the sum of their best values.
-            ceiling = sum(p.best * boost for clause in clauses for p, boost, names in clause if not names)
-            if top[-1][1] > ceiling * snap.max_boost:
-                return top
-        return best(set().union(*(p.scores for clause in clauses for p, _, _ in clause)))
+            # A record matched only in long fields has tier 1 per word and scores at most the sum of
+            # their best values: it cannot pass a record that matched every word, one of them in its name,
+            # unless it outscores it.
+            matched, tiers, score = top[-1][1]
+            ceiling = sum(a.postings.best * a.boost for clause in clauses for a in clause if not a.names)
+            if matched == count and tiers > count and score > ceiling * snap.max_boost:
+                return [(d, key[2]) for d, key in top]
+        every = set().union(*(a.postings.scores for clause in clauses for a in clause))
+        return [(d, key[2]) for d, key in best(every)]
 
     def close(self) -> None:
         for snapshot in (self._snapshot, self._retired):

@@ -68,7 +68,12 @@ def _print_warnings(warnings: list) -> None:  # type: ignore[type-arg]
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
+    from . import create_app
+    from .links import unproduced_links
+
     content = read_content(args.content)
+    app = create_app({"CONTENT_DIR": str(args.content), "STATIC_BUILD": True})
+    content.warnings = sorted([*content.warnings, *unproduced_links(app, content)])
     _print_warnings(content.warnings)
     print(
         f"{args.content}: OK — {len(content.items)} items, {len(content.windows)} windows, "

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import threading
 import xml.etree.ElementTree as etree
+from collections.abc import Callable
 
 import markdown as _markdown
 from markdown.extensions import Extension
@@ -23,7 +24,10 @@ _UNSAFE_SCHEMES = ("javascript:", "vbscript:", "data:", "file:")
 
 
 class _SafeTree(Treeprocessor):
-    """Drop ``href``/``src`` values whose scheme runs code; give table headers a scope."""
+    """Drop ``href``/``src`` values whose scheme runs code; give table headers a scope; map links."""
+
+    #: Set for one conversion: how a link an editor wrote becomes the link on the page.
+    rewrite: Callable[[str], str] | None = None
 
     def run(self, root: etree.Element) -> None:
         for element in root.iter():
@@ -33,6 +37,8 @@ class _SafeTree(Treeprocessor):
                 value = element.get(attribute)
                 if value is not None and value.strip().lower().replace("\t", "").startswith(_UNSAFE_SCHEMES):
                     del element.attrib[attribute]
+                elif value is not None and attribute == "href" and self.rewrite is not None:
+                    element.set("href", self.rewrite(value))
 
 
 class EscapeHtml(Extension):
@@ -56,12 +62,18 @@ def _renderer() -> _markdown.Markdown:
     return md
 
 
-def render_markdown(text: str | None) -> Markup:
-    """Render editor Markdown to HTML that is safe to insert into a page (raw HTML escaped)."""
+def render_markdown(text: str | None, rewrite_link: Callable[[str], str] | None = None) -> Markup:
+    """Render editor Markdown to HTML that is safe to insert into a page (raw HTML escaped).
+
+    ``rewrite_link`` maps each link target (the 关怀版 keeps its own links under ``/care/``).
+    """
     if not text:
         return Markup("")
     md = _renderer()
+    tree: _SafeTree = md.treeprocessors["safe_tree"]  # type: ignore[assignment]
+    tree.rewrite = rewrite_link
     try:
         return Markup(md.convert(text))
     finally:
+        tree.rewrite = None
         md.reset()

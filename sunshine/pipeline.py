@@ -34,7 +34,7 @@ def build_site(content_dir: Path, out_dir: Path, *, feedback_db: str | None = No
     """Build ``content_dir`` into ``out_dir``; raise ContentError before writing anything."""
     from search import indexer
 
-    from . import create_app, render, write
+    from . import create_app, links, render, write
 
     report = BuildReport(out_dir)
     clock = time.perf_counter()
@@ -63,8 +63,10 @@ def build_site(content_dir: Path, out_dir: Path, *, feedback_db: str | None = No
             }
         )
         report.pages = render.freeze(app, content, staging)  # 3. render: every URL → HTML
+        report.warnings = sorted([*report.warnings, *links.unproduced_links(app, content)])
         lap("render")
-        indexer.build_indexes(content, staging)  # 4. index: Pagefind bundle + Whoosh index
+        # 4. index: the Pagefind bundle in the site; the server's Whoosh index beside it (not published).
+        indexer.build_indexes(content, staging, indexer.whoosh_dir(out_dir))
         lap("index")
         report.files = write.finish(app, content, staging)  # 5. write: forms, schema, sitemap, feed
         write.swap_in(staging, out_dir)

@@ -4,6 +4,8 @@ The same Flask app that serves the site renders it here: the freezer asks it
 for every URL in :func:`sunshine.web.urls.public_pages` (plus every URL the
 pages link to with ``url_for`` and every static file) and writes each
 directory URL as ``…/index.html``, so any static web server can host the output.
+Every page is then rendered once more as its 关怀版 under ``/care/``
+(:func:`freeze_care`).
 """
 
 from __future__ import annotations
@@ -16,22 +18,27 @@ from flask import Flask
 from flask_frozen import Freezer
 
 from .content import Content
-from .web.urls import RECORD_ENDPOINTS, public_pages
+from .web.care import PREFIX as CARE_PREFIX
+from .web.urls import public_pages
 
 #: Folders other stages write into the destination; the freezer must not treat them as stale.
 OTHER_STAGES = [
     "forms/*",
     "schema/*",
     "pagefind/*",
-    "search-index/*",
+    "care/*",
     "sitemap.xml",
     "robots.txt",
     "news/feed.xml",
+    "items/feed.xml",
 ]
 
 
 def freeze(app: Flask, content: Content, dest: Path) -> int:
-    """Render every page of ``content`` into ``dest``; return the number of pages (static files excluded)."""
+    """Render every page of ``content`` into ``dest``, and its 关怀版 into ``dest/care``.
+
+    Returns the number of pages (static files excluded, each page counted once).
+    """
     app.config.update(
         FREEZER_DESTINATION=str(Path(dest).resolve()),
         FREEZER_DESTINATION_IGNORE=OTHER_STAGES,
@@ -39,13 +46,17 @@ def freeze(app: Flask, content: Content, dest: Path) -> int:
         FREEZER_REDIRECT_POLICY="error",
         FREEZER_REMOVE_EXTRA_FILES=True,
     )
-    empty_kinds = {endpoint for endpoint, kind in RECORD_ENDPOINTS.items() if not getattr(content, kind)}
+    refs = list(public_pages(content))
     freezer = _Freezer(app, with_static_files=True, with_no_argument_rules=True, log_url_for=True)
-    freezer.empty_endpoints = empty_kinds
+    # Endpoints of the public pages that this tree gives nothing to show (no news, no withdrawn items …).
+    rules = app.url_map.iter_rules()
+    web_endpoints = {r.endpoint for r in rules if r.endpoint.startswith(("web.", "search."))}
+    web_endpoints.discard("search.page")
+    freezer.empty_endpoints = web_endpoints - {ref.endpoint for ref in refs}
 
     @freezer.register_generator
     def pages() -> Iterator[tuple[str, dict[str, Any]]]:
-        for ref in public_pages(content):
+        for ref in refs:
             yield ref.endpoint, ref.values
 
     @freezer.register_generator
@@ -56,15 +67,38 @@ def freeze(app: Flask, content: Content, dest: Path) -> int:
         yield from freeze_urls(app)
 
     static_prefix = (app.static_url_path or "/static").rstrip("/") + "/"
-    return sum(1 for page in freezer.freeze_yield() if not page.url.startswith(static_prefix))
+    page_urls = [
+        page.url
+        for page in freezer.freeze_yield()
+        if not page.url.startswith(static_prefix) and str(page.path).endswith(".html")
+    ]
+    freeze_care(app, page_urls, Path(dest))
+    return len(page_urls)
+
+
+def freeze_care(app: Flask, urls: list[str], dest: Path) -> None:
+    """Write the 关怀版 of each page URL into ``dest/care/…`` (the 404 page has none: hosts serve one)."""
+    client = app.test_client()
+    base_url = f"http://localhost{CARE_PREFIX}/"
+    for url in urls:
+        if url == "/404.html":
+            continue
+        response = client.get(url, base_url=base_url)
+        if response.status_code != 200:
+            raise RuntimeError(f"关怀版 {CARE_PREFIX}{url}: HTTP {response.status_code}")
+        target = dest / CARE_PREFIX.strip("/") / url.lstrip("/")
+        if url.endswith("/"):
+            target = target / "index.html"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(response.data)
 
 
 class _Freezer(Freezer):
-    """Frozen-Flask's freezer, told which record pages have no records in this tree.
+    """Frozen-Flask's freezer, told which public pages have nothing to show in this tree.
 
-    A contract-valid tree may have no news, pages or windows; Frozen-Flask would
-    take the page that has nothing to render for a forgotten URL generator and
-    warn (an error under the test suite).  Every other endpoint is still checked.
+    A contract-valid tree may have no news, pages, windows or withdrawn items;
+    Frozen-Flask would take an endpoint without URLs for a forgotten URL
+    generator and warn (an error under the test suite).  Every other endpoint is still checked.
     """
 
     empty_endpoints: set[str] = set()  # noqa: RUF012

@@ -6,7 +6,7 @@ as ``/search?q=``) renders Whoosh results without any script, and
 ``/api/search`` returns them as JSON.
 
 The server opens the index named by ``SEARCH_INDEX_DIR`` (the build writes it
-to ``<output>/_search/whoosh``).  Without one it indexes the current content
+to ``<output>.search/whoosh``, beside the site).  Without one it indexes the current content
 into the instance folder on first use, and again whenever the content changes
 (serve mode re-reads edited files).
 """
@@ -16,13 +16,15 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from flask import Blueprint, Flask, current_app, g, jsonify, render_template, request, url_for
+from flask import Blueprint, Flask, abort, current_app, g, jsonify, render_template, request, url_for
 
-from search.documents import FACET_LABELS, KIND_LABELS, build_documents, facet_values, vocabulary
+from search.documents import FACET_LABELS, KIND_LABELS, build_documents, facet_values, term_index, vocabulary
 from search.text import Synonyms, add_words
-from search.whoosh_index import Response, WhooshSearch, build_whoosh, clamp_limit
+from search.whoosh_index import MAX_LIMIT, Response, WhooshSearch, build_whoosh, clamp_limit
 
+from .content import Content
 from .store import get_content
+from .web.helpers import feedback_base
 
 bp = Blueprint("search", __name__)
 _KEY = "sunshine.search"
@@ -88,8 +90,8 @@ def _query() -> str:
 
 
 def suggestions(query: str, limit: int = 5) -> list[tuple[str, str]]:
-    """Items whose names share the most characters with ``query``: offered when nothing matched."""
-    wanted = {ch for ch in query if not ch.isspace()}
+    """Items whose names share the most Chinese characters with ``query``: offered when nothing matched."""
+    wanted = {ch for ch in query if not ch.isspace() and not ch.isascii()}
     if not wanted:
         return []
     scored = []
@@ -121,23 +123,84 @@ def _facet_links(query: str, response: Response | None) -> dict[str, list[tuple[
     return links
 
 
+#: Results the server's page shows at first, and how many more each "显示更多结果" adds.
+PAGE_SIZE = 10
+
+
+def _shown() -> int:
+    """How many results the server's page shows (``n``): a multiple of the page size, at most the API's."""
+    try:
+        wanted = int(request.args.get("n", PAGE_SIZE))
+    except ValueError:
+        wanted = PAGE_SIZE
+    return max(PAGE_SIZE, min(clamp_limit(wanted), -(-wanted // PAGE_SIZE) * PAGE_SIZE))
+
+
+def search_action() -> str:
+    """Where search forms send a query: a server when there is one (it answers without script)."""
+    base = feedback_base(get_content().site)
+    if base:
+        return base + ("/care" if request.script_root.endswith("/care") else "") + "/search/"
+    return url_for("search.page")
+
+
+_LETTERS: dict[int, tuple[Content, dict[str, list[tuple[str, list]]]]] = {}  # type: ignore[type-arg]
+
+
+def _term_index(content: Content) -> dict[str, list[tuple[str, list]]]:  # type: ignore[type-arg]
+    cached = _LETTERS.get(id(content))
+    if cached is None or cached[0] is not content:
+        _LETTERS.clear()
+        cached = (content, term_index(content))
+        _LETTERS[id(content)] = cached
+    return cached[1]
+
+
 @bp.route("/search/", strict_slashes=False)
 def page() -> str:
     """The search page: server results when a query is given on the server, else the browser UI."""
     static = bool(current_app.config.get("STATIC_BUILD"))
+    content = get_content()
     query = "" if static else _query()
-    response = engine().search(query, filters=_filters()) if query.strip() else None
+    shown = _shown()
+    response = engine().search(query, filters=_filters(), limit=shown) if query.strip() else None
+    more_url = None
+    if response is not None and response.total > shown and shown < MAX_LIMIT:
+        params = {k: v for k, v in _filters().items() if v}
+        more_url = url_for("search.page", q=query, n=shown + PAGE_SIZE, **params) + f"#r{shown + 1}"
     return render_template(
         "search/index.html",
         query=query,
         response=response,
         static=static,
+        search_server=feedback_base(content.site) is not None,
         suggestions=suggestions(query) if response is not None and not response.total else [],
         facet_labels=FACET_LABELS,
         kind_labels=KIND_LABELS,
         facet_links=_facet_links(query, response),
-        filter_values=facet_values(get_content()) if static else {},
+        filter_values=facet_values(content) if static else {},
+        more_url=more_url,
+        letters=_letter_links(_term_index(content)),
     )
+
+
+@bp.route("/search/zimu/<letter>/")
+def letter(letter: str) -> str:
+    """事项索引: the items' names and colloquial names under one pinyin initial (a page per letter)."""
+    index = _term_index(get_content())
+    key = letter.upper() if letter != "0" else "#"
+    if letter != letter.lower() or key not in index:
+        abort(404)
+    return render_template("search/letter.html", letter=key, letters=_letter_links(index), terms=index[key])
+
+
+def letter_slug(key: str) -> str:
+    """The URL part of a letter page: the letter in lower case, ``0`` for terms that begin with no letter."""
+    return "0" if key == "#" else key.lower()
+
+
+def _letter_links(index: dict[str, list]) -> list[tuple[str, str]]:  # type: ignore[type-arg]
+    return [(key, letter_slug(key)) for key in index]
 
 
 def api():  # type: ignore[no-untyped-def]
@@ -156,6 +219,7 @@ def init_app(app: Flask) -> None:
     """Register the search pages and the server's searcher (built lazily: static builds never touch it)."""
     app.extensions[_KEY] = _Engine(app)
     app.add_template_global(_searchbox_id, "searchbox_id")
+    app.add_template_global(search_action, "search_action")
     if not app.config.get("STATIC_BUILD"):
         # A static site has no server to answer it (and Frozen-Flask would freeze it as a file).
         app.add_url_rule("/api/search", endpoint="search.api", view_func=api)

@@ -1,7 +1,7 @@
 """Stage 5 — write: everything beside the HTML pages, and the swap that publishes a build.
 
 :func:`finish` copies the downloadable forms, writes the JSON Schemas, the
-sitemap, the Atom feed of news and robots.txt into the staging folder;
+sitemap, the Atom feeds of news and of item changes and robots.txt into the staging folder;
 :func:`swap_in` then replaces the published folder with it.  The text of the
 sitemap, feed and robots file comes from functions that the server's preview
 routes (:mod:`sunshine.web.files`) call too.
@@ -20,6 +20,7 @@ from xml.sax.saxutils import escape, quoteattr
 from flask import Flask, url_for
 
 from .content import Content
+from .content.model import Item
 from .markdown import render_markdown
 from .web.urls import public_pages
 
@@ -36,6 +37,8 @@ def sitemap_xml(app: Flask, content: Content, base: str | None) -> str:
     ]
     with app.test_request_context():
         for ref in public_pages(content):
+            if not ref.listed:
+                continue
             loc = escape(_absolute(base, url_for(ref.endpoint, **ref.values)))
             lastmod = f"<lastmod>{ref.lastmod.isoformat()}</lastmod>" if ref.lastmod else ""
             lines.append(f"  <url><loc>{loc}</loc>{lastmod}</url>")
@@ -90,6 +93,74 @@ def atom_feed(app: Flask, content: Content, base: str | None) -> str:
     return "\n".join(out) + "\n"
 
 
+#: Item changes the feed announces, as a reader would put them (保留 is no change to announce).
+CHANGE_TITLES: dict[str, str] = {
+    "新增": "新增事项",
+    "调整": "事项调整",
+    "取消": "事项取消",
+    "下放": "事项下放",
+    "合并": "事项合并",
+    "承接": "承接事项",
+}
+
+
+def item_changes(content: Content) -> list[tuple[dt.date, str, Item, str]]:
+    """Every announced change of an item, newest first: (date, what happened, item, note).
+
+    The change records (新增, 调整, 取消, 下放 …) and, when an item's guide was
+    updated after its last change record, the update itself (指南更新).
+    """
+    out: list[tuple[dt.date, str, Item, str]] = []
+    for item in content.items.values():
+        last = None
+        for change in item.changes:
+            last = change.date if last is None else max(last, change.date)
+            if change.action in CHANGE_TITLES:
+                note = "；".join(x for x in (change.note, change.document) if x)
+                out.append((change.date, CHANGE_TITLES[change.action], item, note))
+        if last is None or item.updated > last:
+            out.append((item.updated, "指南更新", item, "办事指南内容更新"))
+    return sorted(out, key=lambda entry: (entry[0], entry[2].id, entry[1]), reverse=True)
+
+
+def item_feed(app: Flask, content: Content, base: str | None) -> str:
+    """Atom 1.0 feed of item changes (added, changed, cancelled, devolved, guide updated), newest first."""
+    site = content.site
+    namespace = uuid.uuid5(uuid.NAMESPACE_URL, (base or f"sunshine:{site.name}") + "#items")
+    changes = item_changes(content)
+    newest = changes[0][0] if changes else dt.date(1970, 1, 1)
+    with app.test_request_context():
+        list_url = _absolute(base, url_for("web.items"))
+        self_url = _absolute(base, "/items/feed.xml")
+        out = [
+            '<?xml version="1.0" encoding="utf-8"?>',
+            '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="zh-CN">',
+            f"  <title>{escape(site.name)} 事项变更</title>",
+            "  <subtitle>新增、调整、取消、下放的事项和更新的办事指南</subtitle>",
+            f"  <id>{escape(namespace.urn)}</id>",
+            f"  <updated>{_atom_time(newest)}</updated>",
+            f"  <author><name>{escape(site.identifiers.sponsor or site.name)}</name></author>",
+            f'  <link rel="alternate" type="text/html" href={quoteattr(list_url)}/>',
+            f'  <link rel="self" type="application/atom+xml" href={quoteattr(self_url)}/>',
+        ]
+        for day, what, item, note in changes:
+            link = _absolute(base, url_for("web.item", item_id=item.id))
+            entry_id = uuid.uuid5(namespace, f"{item.id}:{day.isoformat()}:{what}").urn
+            summary = f"{what}：{item.name}（{item.code}，{item.status}）" + (f"。{note}" if note else "")
+            out += [
+                "  <entry>",
+                f"    <title>{escape(what)}：{escape(item.name)}</title>",
+                f"    <id>{escape(entry_id)}</id>",
+                f'    <link rel="alternate" type="text/html" href={quoteattr(link)}/>',
+                f"    <updated>{_atom_time(day)}</updated>",
+                f'    <category term={quoteattr(what)}/>',
+                f"    <summary>{escape(summary)}</summary>",
+                "  </entry>",
+            ]
+        out.append("</feed>")
+    return "\n".join(out) + "\n"
+
+
 def robots_txt(base: str | None) -> str:
     """Allow every crawler; point to the sitemap when the site's address is known."""
     text = "User-agent: *\nAllow: /\n"
@@ -108,7 +179,7 @@ def write_schema_files(folder: Path) -> list[Path]:
 
 
 def finish(app: Flask, content: Content, dest: Path) -> int:
-    """Write forms, schemas, sitemap.xml, news/feed.xml and robots.txt into ``dest``; return files written."""
+    """Write forms, schemas, sitemap.xml, the feeds and robots.txt into ``dest``; return files written."""
     written = 0
     for rel in content.forms:
         target = dest / rel
@@ -120,6 +191,7 @@ def finish(app: Flask, content: Content, dest: Path) -> int:
     texts = {
         "sitemap.xml": sitemap_xml(app, content, base),
         "news/feed.xml": atom_feed(app, content, base),
+        "items/feed.xml": item_feed(app, content, base),
         "robots.txt": robots_txt(base),
     }
     for rel, text in texts.items():

@@ -43,6 +43,11 @@ AUDIENCES: tuple[str, ...] = Audience.__args__  # type: ignore[attr-defined]
 MaterialForm = Literal["原件", "复印件", "原件和复印件", "电子件"]
 ResultType = Literal["出证", "出文", "审批办结", "其他"]
 FeedbackKind = Literal["咨询", "投诉", "建议"]
+HandlingType = Literal["即办件", "承诺件"]
+RemedyWay = Literal["行政复议", "行政诉讼", "其他"]
+DeliveryWay = Literal["窗口领取", "邮寄", "电子送达"]
+DisclosureKind = Literal["指南", "年报", "依申请公开", "制度", "其他"]
+DISCLOSURE_KINDS: tuple[str, ...] = DisclosureKind.__args__  # type: ignore[attr-defined]
 
 ONLINE_DEPTHS = {
     0: "不可网办",
@@ -277,6 +282,35 @@ class Online(Record):
         return ONLINE_DEPTHS[self.depth]
 
 
+class Intermediary(Record):
+    model_config = ConfigDict(title="中介服务")
+    name: str | None = Field(None, title="中介服务事项名称")
+    basis: str | None = Field(None, title="设定依据")
+    fee: str | None = Field(None, title="收费标准")
+
+
+class SpecialProcedure(Record):
+    model_config = ConfigDict(title="特别程序")
+    name: str = Field(
+        title="特别程序名称", description="听证、专家评审、公示、检验检测等；所需时间不计入办理时限"
+    )
+    time_limit: str | None = Field(None, title="时限")
+    note: str | None = Field(None, title="说明")
+
+
+class Remedy(Record):
+    model_config = ConfigDict(title="法律救济")
+    way: RemedyWay = Field(title="救济途径")
+    body: str | None = Field(None, title="受理机关")
+    limit: str | None = Field(None, title="申请期限")
+
+
+class Appointment(Record):
+    model_config = ConfigDict(title="预约办理")
+    url: Url | None = Field(None, title="网上预约地址")
+    phone: str | None = Field(None, title="预约电话")
+
+
 class Faq(Record):
     model_config = ConfigDict(title="常见问题")
     q: str = Field(title="问题")
@@ -317,6 +351,30 @@ class Item(Identified):
     keywords: list[str] = Field(default_factory=list, title="关键词")
     faq: list[Faq] = Field(default_factory=list, title="常见问题")
     updated: Date = Field(title="更新日期")
+    # The further elements of the national guide (contract v2 "More item keys"): all optional.
+    handling: HandlingType | None = Field(
+        None, title="办件类型", description="即办件 / 承诺件；不填时承诺时限为 0 的是即办件，否则是承诺件"
+    )
+    joint: list[str] = Field(
+        default_factory=list,
+        title="联办机构",
+        description="单位 id 列表；每个 id 必须是 departments/ 下已有的文件名（不含 .yaml）",
+    )
+    quantity_limit: str | None = Field(None, title="数量限制", description="如：无数量限制；每年 20 个名额")
+    intermediary: list[Intermediary] = Field(default_factory=list, title="中介服务")
+    special_procedures: list[SpecialProcedure] = Field(
+        default_factory=list, title="特别程序", description="所需时间不计入办理时限"
+    )
+    refusal_cases: list[str] = Field(default_factory=list, title="不予受理情形")
+    rights: str | None = Field(None, title="申请人权利和义务（Markdown）")
+    remedies: list[Remedy] = Field(default_factory=list, title="法律救济")
+    delivery: list[DeliveryWay] = Field(default_factory=list, title="结果送达方式")
+    appointment: Appointment | None = Field(None, title="预约办理")
+
+    @property
+    def handling_type(self) -> str:
+        """办件类型 as shown: the one written, else 即办件 for a promise of 0 days and 承诺件 otherwise."""
+        return self.handling or ("即办件" if self.time_limit.promised == 0 else "承诺件")
 
     @property
     def withdrawn(self) -> bool:
@@ -361,6 +419,11 @@ class Page(Identified):
     order: int = Field(0, title="排序")
     menu: bool = Field(False, title="列入主导航")
     updated: Date | None = Field(None, title="更新日期")
+    disclosure: DisclosureKind | None = Field(
+        None,
+        title="政府信息公开类别",
+        description="列入“政府信息公开”栏目：指南（公开指南）、年报（年度报告）、依申请公开、制度或其他",
+    )
     _body: str = PrivateAttr(default="")
 
     @property

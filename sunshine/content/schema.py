@@ -34,7 +34,8 @@ SCHEMA_KINDS: dict[str, tuple[type[BaseModel], str, str]] = {
     "item": (
         Item,
         "items/<id>.yaml",
-        "文件名即事项 id。跨记录规则（由 build.py check 检查）：department 与 windows 引用的 id 必须存在；"
+        "文件名即事项 id。跨记录规则（由 build.py check 检查）："
+        "department、windows 与 joint 引用的 id 必须存在；"
         "code 在所有事项中唯一；time_limit.promised ≤ time_limit.legal；"
         "online.depth 为 4 时 visits 必须为 0；"
         "materials[].template、materials[].sample、result.sample 必须是 forms/ 下已有的文件；"

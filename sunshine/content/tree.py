@@ -93,6 +93,20 @@ class Content:
     def menu_pages(self) -> list[Page]:
         return sorted((p for p in self.pages.values() if p.menu), key=lambda p: (p.order, p.id))
 
+    def ordered_pages(self) -> list[Page]:
+        return sorted(self.pages.values(), key=lambda p: (p.order, p.id))
+
+    def disclosure_pages(self, kind: str) -> list[Page]:
+        """Pages of the 政府信息公开 section of one kind (指南, 年报 …): 年报 newest first, else in order."""
+        found = [p for p in self.pages.values() if p.disclosure == kind]
+        if kind == "年报":
+            return sorted(found, key=lambda p: (p.title, p.id), reverse=True)
+        return sorted(found, key=lambda p: (p.order, p.id))
+
+    def joint_departments(self, item: Item) -> list[Department]:
+        """联办机构 of an item (ids checked by validation)."""
+        return [self.departments[d] for d in item.joint if d in self.departments]
+
 
 def _item_order(item: Item) -> tuple[str, str]:
     return (item.code, item.id)

@@ -105,6 +105,7 @@ def _check_references(loaded: Loaded, at: _Report) -> None:
     for source, data in sorted(loaded.raw["items"].values(), key=lambda entry: entry[0]):
         dangling(source, data, "department", departments, "单位", "departments")
         dangling(source, data, "windows", windows, "窗口", "windows")
+        dangling(source, data, "joint", departments, "联办机构", "departments")
         for path, code in _texts(data, "code"):
             if code in codes:
                 at(
@@ -235,6 +236,22 @@ def _check_item(item: Item, at: _Report) -> None:
             ("visits",),
             f"全程网办 (online.depth: 4) 的事项到现场次数应为 0，而不是 {item.visits} (visits must be 0)",
             "set visits: 0, or lower online.depth",
+        )
+    if item.department in item.joint:
+        at(
+            src,
+            ("joint", item.joint.index(item.department)),
+            "联办机构中列出了实施主体本身 (the department is listed as its own joint department)",
+            "joint lists the other departments that take part",
+            severity="warning",
+        )
+    if item.handling == "即办件" and limit.promised > 0:
+        at(
+            src,
+            ("handling",),
+            f"即办件的承诺时限应为 0，而不是 {limit.promised} 天 (即办件 with a promised time limit)",
+            "set time_limit.promised: 0, or handling: 承诺件",
+            severity="warning",
         )
     if item.withdrawn:
         if not item.changes:

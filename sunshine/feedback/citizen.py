@@ -7,6 +7,7 @@ shows the form again with their text in it and says what to do.
 
 from __future__ import annotations
 
+import re
 import sys
 import threading
 from dataclasses import dataclass, field
@@ -52,11 +53,19 @@ def index() -> str:
     return render_template("feedback/index.html", kinds=KINDS, kind_help=KIND_HELP)
 
 
-Preselection = tuple[str, str, str, str]
+Preselection = tuple[str, str, str, str, str]
+
+#: Longest page address a 纠错 link may fill in (anything longer, or not an address, is dropped).
+PAGE_URL_MAX = 300
+_PAGE_URL = re.compile(r"^(?:https?://[^\s/]+)?/[^\s<>\"]*$")
 
 
 def _preselection() -> Preselection:
-    """(kind, item, window, department) asked for in the link that opened the form; unknown ids dropped."""
+    """(kind, item, window, department, page) asked for in the link that opened the form.
+
+    Unknown ids are dropped; ``page`` is the address of a page of the site a
+    纠错 (error report) link came from, kept only when it looks like one.
+    """
     content = get_content()
     kind = request.args.get("kind", "咨询")
     item, window, department = (
@@ -67,12 +76,19 @@ def _preselection() -> Preselection:
             ("department", content.departments),
         )
     )
-    return (kind if kind in KINDS else "咨询", item, window, department)
+    page = request.args.get("page", "").strip()
+    if len(page) > PAGE_URL_MAX or not _PAGE_URL.match(page):
+        page = ""
+    return (kind if kind in KINDS else "咨询", item, window, department, page)
 
 
 def _new_form(preselection: Preselection) -> FeedbackForm:
     form = FeedbackForm(get_content(), formdata=None)
-    form.kind.data, form.item.data, form.window.data, form.department.data = preselection
+    form.kind.data, form.item.data, form.window.data, form.department.data, page = preselection
+    if page:
+        # 纠错: the citizen says what is wrong; which page it is on is already written down.
+        form.title.data = "网站纠错"
+        form.body.data = f"页面地址：{page}\n错误内容："
     # A fresh timestamp on every showing: the fill time counts from the form the person last saw.
     form.started.data = security.fill_token()
     return form

@@ -1,4 +1,4 @@
-"""Server-mode twins of the files the static build writes: forms, schemas, sitemap, feed, robots.
+"""Server-mode twins of the files the static build writes: forms, schemas, sitemap, feeds, robots.
 
 The build writes these in :mod:`sunshine.write`; serving them from the same
 functions keeps a ``serve`` preview identical to the published site.
@@ -46,6 +46,12 @@ def sitemap() -> Response:
 @bp.route("/news/feed.xml")
 def feed() -> Response:
     text = write.atom_feed(current_app, get_content(), _base_url())
+    return Response(text, mimetype="application/atom+xml")
+
+
+@bp.route("/items/feed.xml")
+def item_feed() -> Response:
+    text = write.item_feed(current_app, get_content(), _base_url())
     return Response(text, mimetype="application/atom+xml")
 
 

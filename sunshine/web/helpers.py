@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote, urlencode
+
 from flask import current_app
 
 from ..content.model import Site
 from ..store import get_content
+from .care import file_url
 
 #: The feedback kinds offered as links, with their button text.
 FEEDBACK_KINDS: tuple[tuple[str, str], ...] = (
@@ -26,7 +29,7 @@ def working_days(days: int | None) -> str:
 
 def form_url(path: str) -> str:
     """Public URL of a file under content/forms/ (the contract writes it as forms/<name>)."""
-    return "/" + path.lstrip("/")
+    return file_url(path)
 
 
 def feedback_base(site: Site) -> str | None:
@@ -45,3 +48,20 @@ def feedback_links(item_id: str | None = None) -> list[tuple[str, str]]:
         return []
     suffix = f"&item={item_id}" if item_id else ""
     return [(label, f"{base}/feedback/new?kind={kind}{suffix}") for kind, label in FEEDBACK_KINDS]
+
+
+def report_error_url(page_url: str) -> str | None:
+    """纠错: where a citizen reports a mistake on the page at ``page_url``.
+
+    The suggestion form of the feedback server, with the page's address filled
+    in; without a server, an e-mail to the center with the address in it;
+    without either, nothing (the page shows the phone instead).
+    """
+    site = get_content().site
+    base = feedback_base(site)
+    if base is not None:
+        return f"{base}/feedback/new?" + urlencode({"kind": "建议", "page": page_url})
+    if site.email:
+        subject, body = "网站纠错", f"页面地址：{page_url}\n错误内容：\n"
+        return f"mailto:{site.email}?subject={quote(subject)}&body={quote(body)}"
+    return None

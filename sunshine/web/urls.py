@@ -51,14 +51,28 @@ def items_of_type(content: Content, item_type: str) -> list[Item]:
     return [i for i in content.active_items() if i.type == item_type]
 
 
-#: The page of each record kind, and the Content attribute holding its records.
-RECORD_ENDPOINTS: dict[str, str] = {
-    "web.item": "items",
-    "web.window": "windows",
-    "web.department": "departments",
-    "web.news": "news",
-    "web.page": "pages",
-}
+def types_with_items(content: Content) -> list[tuple[str, int]]:
+    """(type, number of active items) of every type that has a list page: those with items."""
+    return [(t, n) for t in ITEM_TYPES if (n := len(items_of_type(content, t)))]
+
+
+def audiences_with_items(content: Content) -> list[tuple[str, int]]:
+    """(audience, number of items) of every audience that has a list page."""
+    return [(a, n) for a in AUDIENCE_SLUGS if (n := len(items_for_audience(content, a)))]
+
+
+def form_files(content: Content) -> list[tuple[Item, str, str, str]]:
+    """Every downloadable file an item offers: (item, what it is, the material or result, forms/ path)."""
+    out: list[tuple[Item, str, str, str]] = []
+    for item in content.active_items():
+        for material in item.materials:
+            if material.template:
+                out.append((item, "空白表格", material.name, material.template))
+            if material.sample:
+                out.append((item, "示例样表", material.name, material.sample))
+        if item.result and item.result.sample:
+            out.append((item, "结果样本", item.result.name or "办理结果", item.result.sample))
+    return out
 
 
 @dataclass(frozen=True)
@@ -68,6 +82,7 @@ class PageRef:
     endpoint: str
     values: dict[str, Any]
     lastmod: dt.date | None = None
+    listed: bool = True
 
 
 def _latest(dates: Iterator[dt.date | None] | list[dt.date | None]) -> dt.date | None:
@@ -76,34 +91,66 @@ def _latest(dates: Iterator[dt.date | None] | list[dt.date | None]) -> dt.date |
 
 
 def public_pages(content: Content) -> Iterator[PageRef]:
-    """Every HTML page of the site (the 404 page excepted), each with its last change date."""
+    """Every HTML page of the site (the 404 and search pages excepted), each with its last change date.
+
+    Only pages with something on them are listed: a type or audience without
+    items has no page.  ``listed`` is False for print versions, which the
+    sitemap leaves out.
+    """
     items = list(content.items.values())
-    all_dates = [i.updated for i in items] + [n.date for n in content.news.values()]
-    yield PageRef("web.home", {}, _latest(all_dates))
-    yield PageRef("web.items", {}, _latest(i.updated for i in items))
-    for item_type, slug in TYPE_SLUGS.items():
-        yield PageRef(
-            "web.items_by_type", {"slug": slug}, _latest(i.updated for i in items_of_type(content, item_type))
-        )
-    for audience, slug in AUDIENCE_SLUGS.items():
+    item_dates = [i.updated for i in items]
+    news_dates = [n.date for n in content.news.values()]
+    page_dates = [p.updated for p in content.pages.values()]
+    latest_all = _latest(item_dates + news_dates + page_dates)
+    yield PageRef("web.home", {}, _latest(item_dates + news_dates))
+    yield PageRef("web.sitemap", {}, latest_all)
+    yield PageRef("web.items", {}, _latest(item_dates))
+    yield PageRef("web.item_types", {}, _latest(item_dates))
+    for item_type, _ in types_with_items(content):
+        listed = items_of_type(content, item_type)
+        slug = TYPE_SLUGS[item_type]
+        yield PageRef("web.items_by_type", {"slug": slug}, _latest(i.updated for i in listed))
+    yield PageRef("web.item_audiences", {}, _latest(item_dates))
+    for audience, _ in audiences_with_items(content):
         listed = items_for_audience(content, audience)
-        yield PageRef("web.items_by_audience", {"slug": slug}, _latest(i.updated for i in listed))
-    yield PageRef("web.items_withdrawn", {}, _latest(i.updated for i in content.withdrawn_items()))
+        yield PageRef(
+            "web.items_by_audience", {"slug": AUDIENCE_SLUGS[audience]}, _latest(i.updated for i in listed)
+        )
+    withdrawn = content.withdrawn_items()
+    if withdrawn:
+        yield PageRef("web.items_withdrawn", {}, _latest(i.updated for i in withdrawn))
     for item in items:
         yield PageRef("web.item", {"item_id": item.id}, item.updated)
-    yield PageRef("web.windows", {}, None)
+        if item.materials and not item.withdrawn:
+            yield PageRef("web.item_checklist", {"item_id": item.id}, item.updated, listed=False)
+    yield PageRef("web.windows", {}, _latest(i.updated for i in items if i.windows))
     for window in content.windows.values():
         yield PageRef(
             "web.window",
             {"window_id": window.id},
             _latest(i.updated for i in content.items_at_window(window)),
         )
-    yield PageRef("web.departments", {}, None)
+    yield PageRef("web.departments", {}, _latest(item_dates))
     for department in content.departments.values():
         listed = content.items_of_department(department)
         yield PageRef("web.department", {"department_id": department.id}, _latest(i.updated for i in listed))
-    yield PageRef("web.news_list", {}, _latest(n.date for n in content.news.values()))
+    yield PageRef("web.news_list", {}, _latest(news_dates))
     for news in content.news.values():
         yield PageRef("web.news", {"news_id": news.id}, news.date)
+    yield PageRef("web.pages", {}, _latest(page_dates))
     for page in content.pages.values():
         yield PageRef("web.page", {"page_id": page.id}, page.updated)
+    yield PageRef("web.forms", {}, _latest(i.updated for i, *_ in form_files(content)))
+    yield PageRef("web.disclosure", {}, latest_all)
+    yield PageRef("web.disclosure_catalogue", {}, latest_all)
+    # The script-free search: an index page per pinyin initial of the items' names and keywords.
+    from search.documents import term_index
+
+    for key, terms in term_index(content).items():
+        dates = [item.updated for _, listed in terms for item in listed]
+        yield PageRef("search.letter", {"letter": "0" if key == "#" else key.lower()}, _latest(dates))
+
+
+def page_dates(content: Content) -> dict[tuple[str, tuple[tuple[str, Any], ...]], dt.date | None]:
+    """(endpoint, sorted view arguments) → last change date of that page, for the 更新日期 line."""
+    return {(ref.endpoint, tuple(sorted(ref.values.items()))): ref.lastmod for ref in public_pages(content)}

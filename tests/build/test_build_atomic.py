@@ -38,7 +38,8 @@ def test_broken_tree_leaves_previous_output_byte_identical(mini_content: Path, t
     assert second.returncode == 1
     assert "items/canyin-fuwu-xuke.yaml" in second.stderr and "Traceback" not in second.stderr
     assert _snapshot(out) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "site"]  # no staging left behind
+    # No staging left behind; the server's search index lives beside the site, not in it.
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "site", "site.search"]
 
 
 def test_swap_in_replaces_the_output_and_removes_the_old_one(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ import pytest
 from searchkit import load_relevance, report, score
 from staticserver import served
 
-from search.indexer import WHOOSH_SUBDIR
+from search.indexer import whoosh_dir
 from search.whoosh_index import WhooshSearch
 
 THRESHOLD = 0.95
@@ -24,7 +24,7 @@ def _check(engine: str, tree: str, cases: list[dict[str, Any]], ranked: Callable
 
 
 def _whoosh(site: Path) -> Callable[[str], list[str]]:
-    searcher = WhooshSearch(site / WHOOSH_SUBDIR)
+    searcher = WhooshSearch(whoosh_dir(site))
     return lambda q: [h.id for h in searcher.search(q, limit=10).results]
 
 

@@ -99,7 +99,7 @@ def test_complete_item_shows_every_element(get_page, text_of) -> None:
     assert faq.h3.get_text(strip=True) == "问：先办营业执照还是先办许可证？"
     assert faq.select_one(".prose strong").get_text() == "名称核准"
     assert [li.get_text() for li in soup.select("#guanjianci li")] == ["开饭店", "开餐馆"]
-    assert [t["datetime"] for t in soup.select(".updated time")] == ["2011-10-12", "2011-10-12"]
+    assert [t["datetime"] for t in soup.select(".updated time, .page-updated time")] == ["2011-10-12"] * 2
 
     changes = [
         [c.get_text(strip=True) for c in tr.select("th, td")] for tr in soup.select("#biangeng tbody tr")

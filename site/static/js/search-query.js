@@ -88,29 +88,155 @@ export function pagefindQuery(terms, table) {
   return pieces.join(" ");
 }
 
-// Ask Pagefind: all words together first; when that finds nothing, each piece of each
-// word (and of its synonyms) alone, ranking records by how many pieces they match.
-export async function runSearch(pagefind, raw, table, filters = {}) {
-  const terms = queryTerms(raw, table);
-  if (!terms.length) return { terms, results: [], total: 0 };
-  const whole = await pagefind.search(pagefindQuery(terms, table), { filters });
-  if (whole && whole.results.length) return { terms, results: whole.results, total: whole.results.length };
-  const pieces = [];
-  for (const term of terms) {
-    for (const alt of [term, ...synonymsOf(term, table)]) {
-      for (const piece of pagefindQuery([alt], table).split(" ")) if (piece && !pieces.includes(piece)) pieces.push(piece);
+// --- Matching and ranking -------------------------------------------------------------------
+//
+// Pagefind answers a word it does not hold with the longest word it holds that begins it
+// ("asdfgh" → "a", "火星" → "火"), and matches each piece of a long word anywhere in a record.
+// So every word is checked against the records' own text before it counts: a word is kept when
+// the best record Pagefind gives for it really holds it, and each record shown is checked too.
+
+const ZWSP = /\u200b/g;
+// Between a record's own text and the words it is only found by (search/pagefind_index.py).
+export const HIDDEN_MARK = "\u3013";
+
+function fold(text) {
+  return String(text || "").replace(ZWSP, "").normalize("NFKC").toLowerCase();
+}
+
+function escapeRe(text) {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+// Does text hold the word: a Chinese word anywhere, a Latin word at the start of a word
+// (a pinyin spelling begun, "jieh", finds "jiehun").
+export function holds(text, word) {
+  if (CJK.test(word)) return text.includes(word);
+  return new RegExp("(^|[^0-9a-z])" + escapeRe(word)).test(text);
+}
+
+// How a record answers one query word (the word and its synonyms): 3 in its name, 2 in the words
+// that name it (keywords, synonyms, pinyin), 1 in its text, 0 not at all.
+export function termTier(data, words) {
+  const text = fold(data.content);
+  const cut = text.indexOf(HIDDEN_MARK);
+  const own = cut < 0 ? text : text.slice(0, cut);
+  const hidden = cut < 0 ? "" : text.slice(cut);
+  const title = fold(data.meta && data.meta.title);
+  let best = 0;
+  for (const word of words) {
+    if (holds(title, word)) return 3;
+    if (holds(hidden, word)) best = Math.max(best, 2);
+    else if (holds(own, word)) best = Math.max(best, 1);
+  }
+  return best;
+}
+
+const KIND_RANK = { item: 2, window: 1, department: 1, page: 1, news: 0 };
+
+function rankKey(entry) {
+  return [entry.terms, entry.tiers, KIND_RANK[entry.kind] ?? 0, entry.score];
+}
+
+function compareKeys(a, b) {
+  const ka = rankKey(a), kb = rankKey(b);
+  for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return kb[i] - ka[i];
+  return 0;
+}
+
+// The results of one word and its synonyms, each alternative checked for existence first.
+async function wordResults(pagefind, words, table, filters) {
+  const found = new Map();
+  for (const word of words) {
+    const query = pagefindQuery([word], table);
+    if (!query) continue;
+    const answer = await pagefind.search(query, { filters });
+    const results = (answer && answer.results) || [];
+    if (!results.length) continue;
+    if (!holds(fold((await results[0].data()).content), word)) continue; // a shorter word answered
+    for (const r of results) {
+      const seen = found.get(r.id);
+      if (!seen || seen.score < r.score) found.set(r.id, r);
     }
   }
+  return found;
+}
+
+// Records matching the query, best first: records holding more of the query's words, then those
+// holding them in their name, then in their keywords, then in their text (as the server ranks).
+// Only the first `check` records (at least `shown` + 10) are read and checked; the others follow
+// in Pagefind's order until a later call checks them.  Results keep Pagefind's result objects.
+export async function runSearch(pagefind, raw, table, filters = {}, { shown = 10, check = 30 } = {}) {
+  const terms = queryTerms(raw, table);
+  if (!terms.length) return { terms, words: [], results: [], total: 0 };
+  const groups = terms.map((t) => [t, ...synonymsOf(t, table)]);
   const byId = new Map();
-  for (const piece of pieces) {
-    const found = await pagefind.search(piece, { filters });
-    for (const r of (found && found.results) || []) {
-      const entry = byId.get(r.id) || { result: r, words: 0, score: 0 };
-      entry.words += 1;
+  for (const words of groups) {
+    for (const r of (await wordResults(pagefind, words, table, filters)).values()) {
+      const entry = byId.get(r.id) || { result: r, terms: 0, tiers: 0, score: 0, kind: "", checked: false };
+      entry.terms += 1;
       entry.score += r.score;
       byId.set(r.id, entry);
     }
   }
-  const merged = [...byId.values()].sort((a, b) => b.words - a.words || b.score - a.score);
-  return { terms, results: merged.map((e) => e.result), total: merged.length };
+  let entries = [...byId.values()].sort(compareKeys);
+  const limit = Math.max(check, shown + 10);
+  const head = entries.slice(0, limit);
+  const datas = await Promise.all(head.map((e) => e.result.data()));
+  head.forEach((entry, i) => {
+    const tiers = groups.map((words) => termTier(datas[i], words));
+    entry.terms = tiers.filter(Boolean).length;
+    entry.tiers = tiers.reduce((a, b) => a + b, 0);
+    entry.kind = (datas[i].meta && datas[i].meta.kind) || "";
+    entry.checked = true;
+  });
+  const checked = head.filter((e) => e.terms > 0).sort(compareKeys);
+  entries = [...checked, ...entries.slice(limit)];
+  const words = groups.flat().filter((w) => CJK.test(w));
+  return { terms, words, results: entries.map((e) => e.result), total: entries.length };
+}
+
+// --- Excerpts -----------------------------------------------------------------------------
+
+const CLAUSE = /[。；，、：！？.;,:!?\s（(]/;
+
+// The record's own text as the page shows it: no name, no keywords, synonyms or pinyin.
+export function ownText(data) {
+  let text = String(data.content || "").replace(ZWSP, "");
+  const cut = text.indexOf(HIDDEN_MARK);
+  if (cut >= 0) text = text.slice(0, cut);
+  // Pagefind ends each block with ". "; in Chinese text that is the end of a sentence.
+  text = text.replace(/([^\x00-\x7f])\.\s/g, "$1。").replace(/\s+/g, " ").trim();
+  const title = String((data.meta && data.meta.title) || "");
+  if (title && text.startsWith(title)) text = text.slice(title.length).replace(/^[。.\s]+/, "");
+  return text;
+}
+
+// An excerpt of the record's own text around the first query word it holds, as
+// [{text, mark}] pieces: every whole query word (or synonym) in it is marked.
+export function excerpt(data, words, size = 110, before = 30) {
+  const text = ownText(data);
+  const wanted = [...new Set(words.filter((w) => w && text.toLowerCase().includes(w.toLowerCase())))]
+    .sort((a, b) => b.length - a.length);
+  const pattern = wanted.length ? new RegExp(wanted.map(escapeRe).join("|"), "gi") : null;
+  let start = 0;
+  const first = pattern ? text.search(pattern) : -1;
+  if (first > before) {
+    const lead = text.slice(first - before, first);
+    let cut = -1;
+    for (let i = lead.length - 1; i >= 0; i--) if (CLAUSE.test(lead[i])) { cut = i; break; }
+    start = cut >= 0 ? first - before + cut + 1 : first;
+  }
+  const window = text.slice(start, start + size);
+  const pieces = start ? [{ text: "…", mark: false }] : [];
+  let at = 0;
+  if (pattern) {
+    for (const m of window.matchAll(pattern)) {
+      if (m.index > at) pieces.push({ text: window.slice(at, m.index), mark: false });
+      pieces.push({ text: m[0], mark: true });
+      at = m.index + m[0].length;
+    }
+  }
+  if (at < window.length) pieces.push({ text: window.slice(at), mark: false });
+  if (start + size < text.length) pieces.push({ text: "…", mark: false });
+  return pieces;
 }
