@@ -153,7 +153,7 @@ def item_feed(app: Flask, content: Content, base: str | None) -> str:
                 f"    <id>{escape(entry_id)}</id>",
                 f'    <link rel="alternate" type="text/html" href={quoteattr(link)}/>',
                 f"    <updated>{_atom_time(day)}</updated>",
-                f'    <category term={quoteattr(what)}/>',
+                f"    <category term={quoteattr(what)}/>",
                 f"    <summary>{escape(summary)}</summary>",
                 "  </entry>",
             ]

@@ -1,4 +1,4 @@
-"""The content contract (../shared/CONTENT-SPEC.md) written as pydantic models.
+"""The content contract (docs/content-format.md) written as pydantic models.
 
 These classes are the single definition of every record kind: the loader
 validates YAML against them, the JSON Schemas under ``/schema/`` are

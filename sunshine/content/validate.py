@@ -1,10 +1,10 @@
 """Stage 2 — validate: the contract's rules that span fields and records.
 
 Types, enumerations, required keys and unknown keys were checked by the
-models during loading.  Here come the rules "beyond types" of
-CONTENT-SPEC.md (references exist, unique codes, promised ≤ legal, fully
-online means no visit, referenced forms exist) and the warnings for data
-that is valid but probably not what the editor meant.
+models during loading.  Here come the rules "beyond types" of the content
+contract (docs/content-format.md: references exist, unique codes, promised ≤
+legal, fully online means no visit, referenced forms exist) and the warnings
+for data that is valid but probably not what the editor meant.
 
 References are checked on the raw data of every file that parsed, not only
 on the records that passed their model, so an item with a typo in ``type``

@@ -270,6 +270,22 @@ WARNINGS = [
         "重复",
     ),
     ("unknown-top-level", lambda t: t.write("notes.txt", "x"), "notes.txt", None, "", "未知文件"),
+    (
+        "joint-lists-own-department",
+        lambda t: t.edit(I, "updated: 2011-09-15\n", "updated: 2011-09-15\njoint: [shiyaojian]\n"),
+        I,
+        45,
+        "joint[0]",
+        "实施主体本身",
+    ),
+    (
+        "immediate-with-a-promise",
+        lambda t: t.edit(I, "updated: 2011-09-15\n", "updated: 2011-09-15\nhandling: 即办件\n"),
+        I,
+        45,
+        "handling",
+        "即办件的承诺时限应为 0",
+    ),
 ]
 
 

@@ -35,6 +35,18 @@ def test_form_preselects_item_and_is_novalidate(feedback_client: FlaskClient) ->
     assert not page.select(".error-summary")
 
 
+def test_report_link_fills_in_the_page_address(feedback_client: FlaskClient) -> None:
+    """纠错: the suggestion form opened from a page already names that page; anything else is dropped."""
+    page_url = "https://zwfw.test.example.gov.cn/items/canyin-fuwu-xuke/"
+    page = soup(feedback_client.get("/feedback/new", query_string={"kind": "建议", "page": page_url}).data)
+    assert page.select_one("h1").text == "我要建议"
+    assert page.select_one("#title")["value"] == "网站纠错"
+    assert page.select_one("#body").text.strip().startswith(f"页面地址：{page_url}")
+    for bad in ("javascript:alert(1)", "https://x.example/<script>", "/" + "a" * 400, "not a url"):
+        other = soup(feedback_client.get("/feedback/new", query_string={"kind": "建议", "page": bad}).data)
+        assert not other.select_one("#title").get("value") and bad not in other.select_one("#body").text
+
+
 def test_blank_form_is_shared_but_its_tokens_are_each_visitors_own(feedback_app: Flask) -> None:
     """One blank form per preselection is kept; its CSRF token and fill-time stamp are per visitor."""
     first, second = feedback_app.test_client(), feedback_app.test_client()
