@@ -30,6 +30,7 @@ def test_type_filter_follow(heldout_url: str, page_factory: Callable[..., Any]) 
     first = page.locator("#search-list .result-title").first
     assert first.get_attribute("href") == "/items/gaoling-butie/"
     assert page.locator("#search-list .result-excerpt").count() >= 1
+    page.click(".search-filters summary")  # on a phone the filters start folded
     page.select_option("#filter-type", "行政给付")
     page.wait_for_function("document.querySelector('#search-status').textContent.startsWith('找到')")
     hrefs = page.locator("#search-list .result-title").evaluate_all(
@@ -76,6 +77,75 @@ def test_search_page_passes_axe(heldout_url: str, page_factory: Callable[..., An
     page = page_factory(width=390, height=844)
     page.goto(f"{heldout_url}/search/?q=%E5%8A%9E%E9%80%80%E4%BC%91")
     page.wait_for_selector("#search-list .result-title")
+    results = Axe().run(page)
+    serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert serious == [], [(v["id"], v["help"]) for v in serious]
+
+
+def test_query_and_filters_live_in_the_address_and_title(
+    static_url: str, page_factory: Callable[..., Any]
+) -> None:
+    page = page_factory(width=1280)
+    page.goto(f"{static_url}/search/?q=%E7%99%BB%E8%AE%B0&type=%E8%A1%8C%E6%94%BF%E7%A1%AE%E8%AE%A4")
+    page.wait_for_function("document.querySelector('#search-status').textContent.startsWith('找到')")
+    assert page.input_value("#filter-type") == "行政确认"
+    assert page.title().startswith("“登记”的搜索结果")
+    page.select_option("#filter-audience", "法人")
+    page.wait_for_function("location.search.includes('audience=')")
+    assert "q=%E7%99%BB%E8%AE%B0" in page.url and "type=" in page.url
+    page.fill("#search-q", "结婚")
+    page.press("#search-q", "Enter")
+    page.wait_for_function("document.title.startsWith('“结婚”')")
+    assert "q=%E7%BB%93%E5%A9%9A" in page.url
+    assert page.console_errors == []
+
+
+def test_more_results_keeps_the_keyboard_in_the_list(
+    static_url: str, page_factory: Callable[..., Any]
+) -> None:
+    page = page_factory(width=390, height=844)
+    page.goto(f"{static_url}/search/?q=%E7%94%B3%E8%AF%B7")  # 申请: more than one page of results
+    page.wait_for_selector("#search-more:visible")
+    page.focus("#search-more")
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.querySelectorAll('#search-list .result').length > 10")
+    focused = page.evaluate("[document.activeElement.className, document.activeElement.closest('li').id]")
+    assert focused == ["result-title", "r11"]
+    assert page.console_errors == []
+
+
+def test_nothing_found_shows_the_help(static_url: str, page_factory: Callable[..., Any]) -> None:
+    page = page_factory(width=390, height=844)
+    page.goto(f"{static_url}/search/?q=asdfgh")
+    page.wait_for_function("document.querySelector('#search-status').textContent.includes('没有找到')")
+    assert page.is_visible("#search-empty")
+    assert page.locator("#search-empty a[href='tel:0911-8216600']").count() == 1
+    assert page.locator("#search-list .result").count() == 0
+
+
+def test_without_javascript_the_search_still_leads_to_items(browser: Any, static_url: str) -> None:
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
+    try:
+        page = context.new_page()
+        page.goto(f"{static_url}/")
+        page.fill("#site-search-q", "身份证")
+        page.press("#site-search-q", "Enter")
+        page.wait_for_url("**/search/?q=*")
+        assert page.is_visible("noscript >> text=没有开启脚本") or "没有开启脚本" in page.content()
+        assert not page.is_visible(".search-layout") and not page.is_visible("#filter-type")
+        page.click(".az-letters a:text-is('S')")
+        page.wait_for_url("**/search/zimu/s/")
+        page.click(".term-index dt:text-is('身份证丢了') + dd a")
+        page.wait_for_url("**/items/jumin-shenfenzheng/")
+    finally:
+        context.close()
+
+
+def test_empty_search_page_passes_axe(static_url: str, page_factory: Callable[..., Any]) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = page_factory(width=1280)
+    page.goto(f"{static_url}/search/")
     results = Axe().run(page)
     serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
     assert serious == [], [(v["id"], v["help"]) for v in serious]

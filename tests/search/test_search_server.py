@@ -166,3 +166,27 @@ def test_pagefind_bundle_goes_to_the_site_not_the_working_directory(
     build_pagefind(docs, site, Synonyms({}))
     assert (site / "pagefind" / "pagefind-entry.json").is_file()
     assert not (tmp_path / "pagefind").exists()
+
+
+def test_server_page_shows_more_results_by_link(heldout_client: Any) -> None:
+    first = BeautifulSoup(heldout_client.get("/search/", query_string={"q": "登记"}).data, "lxml")
+    assert first.title.get_text().startswith("“登记”的搜索结果")
+    assert len(first.select(".result")) == 10
+    more = first.select_one(".result-more a")["href"]
+    assert "n=20" in more and more.endswith("#r11")
+    second = BeautifulSoup(heldout_client.get(more.split("#")[0]).data, "lxml")
+    assert len(second.select(".result")) > 10 and second.select_one("#r11 .result-title")
+    assert len(first.select("form[role=search]")) == 1  # the header's box is not repeated here
+
+
+def test_forms_search_on_the_server_when_there_is_one(make_app: Any, mini_content_factory: Any) -> None:
+    root = mini_content_factory("fb", server_url="https://hudong.test.example.gov.cn/")
+    app = make_app(CONTENT_DIR=str(root), STATIC_BUILD=True)
+    soup = BeautifulSoup(app.test_client().get("/items/").data, "lxml")
+    assert {f["action"] for f in soup.select("form[role=search]")} == {
+        "https://hudong.test.example.gov.cn/search/"
+    }
+    care = BeautifulSoup(app.test_client().get("/care/items/").data, "lxml")
+    assert care.select_one("form[role=search]")["action"] == "https://hudong.test.example.gov.cn/care/search/"
+    page = BeautifulSoup(app.test_client().get("/search/").data, "lxml")
+    assert page.select_one("noscript") is None  # the form works without script: no apology needed

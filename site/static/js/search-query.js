@@ -114,8 +114,19 @@ export function holds(text, word) {
   return new RegExp("(^|[^0-9a-z])" + escapeRe(word)).test(text);
 }
 
+// The parts of a long Chinese word that may stand for it (two characters or more each), when the
+// word is made of several: a record holding all of them answers the word, weakly.  A single
+// character never stands for a longer word.
+export function partsOf(word) {
+  if (!CJK.test(word)) return [];
+  const pieces = browserWords(word).map((p) => p.trim()).filter(Boolean);
+  if (pieces.length < 2) return [];
+  return pieces.filter((p) => p.length >= 2 && CJK.test(p));
+}
+
 // How a record answers one query word (the word and its synonyms): 3 in its name, 2 in the words
-// that name it (keywords, synonyms, pinyin), 1 in its text, 0 not at all.
+// that name it (keywords, synonyms, pinyin), 1 in its text or by all the parts of the word in its
+// name and keywords, 0 not at all.
 export function termTier(data, words) {
   const text = fold(data.content);
   const cut = text.indexOf(HIDDEN_MARK);
@@ -127,6 +138,10 @@ export function termTier(data, words) {
     if (holds(title, word)) return 3;
     if (holds(hidden, word)) best = Math.max(best, 2);
     else if (holds(own, word)) best = Math.max(best, 1);
+    else {
+      const parts = partsOf(word);
+      if (parts.length && parts.every((p) => holds(title, p) || holds(hidden, p))) best = Math.max(best, 1);
+    }
   }
   return best;
 }
@@ -143,19 +158,43 @@ function compareKeys(a, b) {
   return 0;
 }
 
-// The results of one word and its synonyms, each alternative checked for existence first.
+// Does the best record Pagefind gives for `word` hold it (or all its parts)?  When it does not,
+// Pagefind answered a shorter word than the one asked.
+async function answers(results, word) {
+  if (!results.length) return false;
+  const text = fold((await results[0].data()).content);
+  if (holds(text, word)) return true;
+  const parts = partsOf(word);
+  return parts.length > 0 && parts.every((p) => holds(text, p));
+}
+
+// The results of one word and its synonyms.  Each is asked of Pagefind in the browser's pieces,
+// then as written (Pagefind reads the longest word it knows that begins it), then — a long word
+// only — each of its parts alone; the first answer that really holds the word is kept.
 async function wordResults(pagefind, words, table, filters) {
   const found = new Map();
-  for (const word of words) {
-    const query = pagefindQuery([word], table);
-    if (!query) continue;
-    const answer = await pagefind.search(query, { filters });
-    const results = (answer && answer.results) || [];
-    if (!results.length) continue;
-    if (!holds(fold((await results[0].data()).content), word)) continue; // a shorter word answered
+  const keep = (results) => {
     for (const r of results) {
       const seen = found.get(r.id);
       if (!seen || seen.score < r.score) found.set(r.id, r);
+    }
+  };
+  const ask = async (query) => {
+    const answer = query ? await pagefind.search(query, { filters }) : null;
+    return (answer && answer.results) || [];
+  };
+  for (const word of words) {
+    const tries = [pagefindQuery([word], table)];
+    if (CJK.test(word) && tries[0] !== word) tries.push(word);
+    let done = false;
+    for (const query of tries) {
+      const results = await ask(query);
+      if (await answers(results, word)) { keep(results); done = true; break; }
+    }
+    if (done) continue;
+    for (const part of partsOf(word)) {
+      const results = await ask(part);
+      if (await answers(results, part)) keep(results);
     }
   }
   return found;
