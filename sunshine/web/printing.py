@@ -21,6 +21,6 @@ def qr_svg(url: str, label: str = "") -> Markup:
     code.save(
         out, kind="svg", xmldecl=False, svgns=True, omitsize=True, border=2, svgclass="qr", lineclass=None
     )
-    svg = out.getvalue().decode("utf-8")
+    svg = out.getvalue().decode("utf-8").strip()
     name = label or url
     return Markup(svg.replace("<svg ", f'<svg role="img" aria-label="{Markup.escape(name)}" ', 1))
