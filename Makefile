@@ -6,7 +6,7 @@ PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: venv run build check serve test lint chromium bench clean
+.PHONY: venv run build check serve test lint chromium vnu bench clean
 
 venv: $(VENV)/.installed
 
@@ -35,10 +35,17 @@ chromium:
 		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium fonts-wqy-microhei; \
 	fi
 
+# The W3C Nu HTML checker (npm vnu-jar, pinned in package-lock.json), run on the built site by the tests.
+vnu: node_modules/.installed
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
+
 lint: venv
 	$(PY) -m ruff check .
 
-test: venv chromium
+test: venv chromium vnu
 	$(PY) -m ruff check .
 	$(PY) -m pytest
 
@@ -46,4 +53,4 @@ bench: venv
 	$(PY) bench/run.py
 
 clean:
-	rm -rf output output.* .pytest_cache .ruff_cache
+	rm -rf output output.* .pytest_cache .ruff_cache node_modules
