@@ -6,7 +6,7 @@ PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: venv run build check serve test lint chromium vnu bench clean
+.PHONY: venv run build check serve test lint system-tools chromium vnu bench clean
 
 venv: $(VENV)/.installed
 
@@ -28,15 +28,25 @@ run: build
 serve: venv
 	$(PY) build.py serve --port $(PORT)
 
-# Debian's Chromium for the browser tests, and a CJK font so pages render (and measure) as citizens see them.
-chromium:
-	@if [ ! -x $(CHROMIUM) ] || ! dpkg -s fonts-wqy-microhei >/dev/null 2>&1; then \
-		echo "Installing Debian's chromium and fonts-wqy-microhei for the browser tests"; \
-		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium fonts-wqy-microhei; \
+# Debian packages the tests drive, installed when missing: Chromium and a CJK font (pages render
+# and measure as citizens see them), nginx (the README's set-up, run as written), Java and npm (the
+# W3C Nu HTML checker).
+system-tools:
+	@missing=""; \
+	[ -x $(CHROMIUM) ] || missing="$$missing chromium"; \
+	dpkg -s fonts-wqy-microhei >/dev/null 2>&1 || missing="$$missing fonts-wqy-microhei"; \
+	command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing="$$missing nginx"; \
+	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing Debian's$$missing for the tests"; \
+		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $$missing; \
 	fi
 
+chromium: system-tools
+
 # The W3C Nu HTML checker (npm vnu-jar, pinned in package-lock.json), run on the built site by the tests.
-vnu: node_modules/.installed
+vnu: system-tools node_modules/.installed
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts
@@ -45,7 +55,7 @@ node_modules/.installed: package.json package-lock.json
 lint: venv
 	$(PY) -m ruff check .
 
-test: venv chromium vnu
+test: venv system-tools vnu
 	$(PY) -m ruff check .
 	$(PY) -m pytest
 

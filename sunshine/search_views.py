@@ -184,6 +184,13 @@ def page() -> str:
     )
 
 
+@bp.route("/search/zimu/")
+def letters() -> str:
+    """事项索引: the pinyin initials, each leading to its page (the script-free way to find an item)."""
+    index = _term_index(get_content())
+    return render_template("search/letter.html", letter=None, letters=_letter_links(index), terms=[])
+
+
 @bp.route("/search/zimu/<letter>/")
 def letter(letter: str) -> str:
     """事项索引: the items' names and colloquial names under one pinyin initial (a page per letter)."""

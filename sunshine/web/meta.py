@@ -46,9 +46,12 @@ COLUMNS: dict[str, tuple[str, str, str]] = {
     "web.pages": ("中心介绍", "信息公开", "中心的制度、须知和介绍"),
     "web.page": ("中心介绍", "信息公开", "中心的制度、须知和介绍"),
     "web.forms": ("表格下载", "办事服务", "申请表格、示例样表和结果样本"),
+    "web.schemas": ("内容格式", "其他", "编辑内容时使用的 JSON Schema 文件"),
     "web.disclosure": ("政府信息公开", "信息公开", "政府信息公开指南、目录、年报和依申请公开"),
     "web.disclosure_catalogue": ("政府信息公开", "信息公开", "政府信息公开目录"),
     "search.page": ("搜索", "搜索", "搜索办事事项"),
+    "search.letters": ("搜索", "搜索", "按拼音首字母查找事项"),
+    "search.letter": ("搜索", "搜索", "按拼音首字母查找事项"),
 }
 
 

@@ -141,12 +141,16 @@ def public_pages(content: Content) -> Iterator[PageRef]:
     for page in content.pages.values():
         yield PageRef("web.page", {"page_id": page.id}, page.updated)
     yield PageRef("web.forms", {}, _latest(i.updated for i, *_ in form_files(content)))
+    yield PageRef("web.schemas", {}, None)
     yield PageRef("web.disclosure", {}, latest_all)
     yield PageRef("web.disclosure_catalogue", {}, latest_all)
     # The script-free search: an index page per pinyin initial of the items' names and keywords.
     from search.documents import term_index
 
-    for key, terms in term_index(content).items():
+    index = term_index(content)
+    if index:
+        yield PageRef("search.letters", {}, _latest(item_dates))
+    for key, terms in index.items():
         dates = [item.updated for _, listed in terms for item in listed]
         yield PageRef("search.letter", {"letter": "0" if key == "#" else key.lower()}, _latest(dates))
 

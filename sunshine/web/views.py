@@ -184,6 +184,15 @@ def forms() -> str:
     return render_template("pages/forms.html", files=form_files(get_content()))
 
 
+@bp.route("/schema/")
+def schemas() -> str:
+    """The JSON Schemas of the content format, for editors' YAML editors (see docs/editors.md)."""
+    from ..content.schema import SCHEMA_KINDS
+
+    kinds = [(kind, where) for kind, (_, where, _) in SCHEMA_KINDS.items()] + [("synonyms", "synonyms.yaml")]
+    return render_template("pages/schemas.html", kinds=kinds)
+
+
 @bp.route("/xxgk/")
 def disclosure() -> str:
     """政府信息公开: the guide, the catalogue, the annual reports and how to apply, from pages."""

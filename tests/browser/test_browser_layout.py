@@ -56,7 +56,9 @@ def layout_paths(content_dir: Path = DEMO_CONTENT) -> list[str]:
         "/xxgk/mulu/",
         "/search/",
         "/search/?q=%E8%BA%AB%E4%BB%BD%E8%AF%81",  # 身份证
+        "/search/zimu/",
         "/search/zimu/s/",
+        "/schema/",
         "/404.html",
     ]
 
