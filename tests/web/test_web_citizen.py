@@ -286,3 +286,15 @@ def test_check_warns_about_links_into_the_site_that_do_not_exist(mini_content: P
     assert "rights: 链接“/pages/old/”" in warnings[1]
     assert "/wsbs/canyin/" in warnings[0]  # under base_url, not a page of the site
     assert "banshi-xuzhi" not in err  # a page that exists is fine
+
+
+def test_paused_item_says_since_when_and_why(make_app, mini_content: Path) -> None:  # type: ignore[no-untyped-def]
+    item = mini_content / "items" / "canyin-fuwu-xuke.yaml"
+    item.write_text(item.read_text(encoding="utf-8").replace("status: 在办", "status: 暂停"), encoding="utf-8")
+    client = make_app(CONTENT_DIR=str(mini_content)).test_client()
+    notice = _soup(client, "/items/canyin-fuwu-xuke/").select_one("#status-notice")
+    text = " ".join(notice.get_text().split())
+    assert "本事项暂停办理" in text
+    assert "2011-09-15 起：承诺时限压缩为 10 个工作日（依据：测政发〔2011〕2号）" in text
+    card = _soup(client, "/items/").select_one(".item-card.is-paused")
+    assert card.select_one(".badge-paused").get_text() == "暂停"

@@ -202,9 +202,9 @@ async function wordResults(pagefind, words, table, filters) {
 
 // Records matching the query, best first: records holding more of the query's words, then those
 // holding them in their name, then in their keywords, then in their text (as the server ranks).
-// Only the first `check` records (at least `shown` + 10) are read and checked; the others follow
+// Only the first `check` records (at least `shown` + 5) are read and checked; the others follow
 // in Pagefind's order until a later call checks them.  Results keep Pagefind's result objects.
-export async function runSearch(pagefind, raw, table, filters = {}, { shown = 10, check = 30 } = {}) {
+export async function runSearch(pagefind, raw, table, filters = {}, { shown = 10, check = 15 } = {}) {
   const terms = queryTerms(raw, table);
   if (!terms.length) return { terms, words: [], results: [], total: 0 };
   const groups = terms.map((t) => [t, ...synonymsOf(t, table)]);
@@ -218,7 +218,7 @@ export async function runSearch(pagefind, raw, table, filters = {}, { shown = 10
     }
   }
   let entries = [...byId.values()].sort(compareKeys);
-  const limit = Math.max(check, shown + 10);
+  const limit = Math.max(check, shown + 5);
   const head = entries.slice(0, limit);
   const datas = await Promise.all(head.map((e) => e.result.data()));
   head.forEach((entry, i) => {
