@@ -23,6 +23,7 @@ from ..content import Content
 from ..content.model import Item, News, Page
 from ..store import get_content
 from .care import site_root
+from .helpers import working_days
 from .urls import page_dates
 
 #: endpoint → (ColumnName, ColumnType, ColumnDescription).  ColumnType follows the guidelines' words.
@@ -99,7 +100,7 @@ def _record(content: Content, endpoint: str, values: dict[str, Any]) -> Item | N
 
 def _summary(record: Item | News | Page) -> str:
     if isinstance(record, Item):
-        return f"{record.name}：{record.type}，承诺时限{record.time_limit.promised}个工作日的办事指南"
+        return f"{record.name}的办事指南：{record.type}，承诺时限{working_days(record.time_limit.promised)}"
     if isinstance(record, News):
         return record.summary or record.title
     return record.title

@@ -290,7 +290,8 @@ def test_check_warns_about_links_into_the_site_that_do_not_exist(mini_content: P
 
 def test_paused_item_says_since_when_and_why(make_app, mini_content: Path) -> None:  # type: ignore[no-untyped-def]
     item = mini_content / "items" / "canyin-fuwu-xuke.yaml"
-    item.write_text(item.read_text(encoding="utf-8").replace("status: 在办", "status: 暂停"), encoding="utf-8")
+    paused = item.read_text(encoding="utf-8").replace("status: 在办", "status: 暂停")
+    item.write_text(paused, encoding="utf-8")
     client = make_app(CONTENT_DIR=str(mini_content)).test_client()
     notice = _soup(client, "/items/canyin-fuwu-xuke/").select_one("#status-notice")
     text = " ".join(notice.get_text().split())
