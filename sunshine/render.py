@@ -16,7 +16,9 @@ from flask import Flask
 from flask_frozen import Freezer
 
 from .content import Content
-from .web.urls import RECORD_ENDPOINTS, public_pages
+from .web.centers import record_with_center
+from .web.city import OPTIONAL_PAGES, city_pages, data_files
+from .web.urls import RECORD_ENDPOINTS
 
 #: Folders other stages write into the destination; the freezer must not treat them as stale.
 OTHER_STAGES = [
@@ -27,6 +29,10 @@ OTHER_STAGES = [
     "sitemap.xml",
     "robots.txt",
     "news/feed.xml",
+    # the same files of each county center, under /<center>/
+    "*/forms/*",
+    "*/pagefind/*",
+    "*/news/feed.xml",
 ]
 
 
@@ -39,13 +45,21 @@ def freeze(app: Flask, content: Content, dest: Path) -> int:
         FREEZER_REDIRECT_POLICY="error",
         FREEZER_REMOVE_EXTRA_FILES=True,
     )
-    empty_kinds = {endpoint for endpoint, kind in RECORD_ENDPOINTS.items() if not getattr(content, kind)}
+    centers = content.all_centers()
+    empty_kinds = {
+        endpoint for endpoint, kind in RECORD_ENDPOINTS.items() if not any(getattr(c, kind) for c in centers)
+    }
+    refs = [*city_pages(content), *data_files(content)]
     freezer = _Freezer(app, with_static_files=True, with_no_argument_rules=True, log_url_for=True)
-    freezer.empty_endpoints = empty_kinds
+    # The city's pages a tree has nothing for (no catalog, no reform rounds) are not forgotten generators.
+    city_endpoints = {rule.endpoint for rule in app.url_map.iter_rules() if rule.endpoint.startswith("city.")}
+    freezer.empty_endpoints = empty_kinds | (city_endpoints - {ref.endpoint for ref in refs})
+    # A county page's links are recorded with its center (see sunshine.web.centers).
+    record_with_center(app)
 
     @freezer.register_generator
     def pages() -> Iterator[tuple[str, dict[str, Any]]]:
-        for ref in public_pages(content):
+        for ref in refs:
             yield ref.endpoint, ref.values
 
     @freezer.register_generator
@@ -71,3 +85,9 @@ class _Freezer(Freezer):
 
     def _check_endpoints(self, seen_endpoints: set[str]) -> None:
         super()._check_endpoints(set(seen_endpoints) | self.empty_endpoints)
+
+    def no_argument_rules_urls(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        # Pages a tree may not have (no catalog, no reform rounds) come from the page list only.
+        for endpoint, values in super().no_argument_rules_urls():
+            if endpoint not in OPTIONAL_PAGES:
+                yield endpoint, values

@@ -44,3 +44,14 @@ def init_app(app: Flask) -> None:
         except ContentError as exc:
             return render_template("errors/content.html", problems=exc.problems), 500
         return render_template("errors/404.html"), 404
+
+
+def init_city(app: Flask) -> None:
+    """The pages of a city-wide tree, then every center page again under ``/<center>/``.
+
+    Called once every blueprint with center pages (web, search, files) is registered.
+    """
+    from . import centers, city
+
+    city.init_app(app)
+    centers.init_app(app)
