@@ -638,6 +638,10 @@ def _problem_from(error: Any, model: type[BaseModel], parsed: Parsed, rel: str) 
         return Problem(rel, line, name, f"“{shown}”应大于等于 {ctx.get('ge')} (too small)")
     if kind == "less_than_equal":
         return Problem(rel, line, name, f"“{shown}”应小于等于 {ctx.get('le')} (too large)")
+    if kind == "string_pattern_mismatch" and "http" not in str(ctx.get("pattern", "")):
+        return Problem(
+            rel, line, name, f"“{shown}”只能用小写字母、数字和 - (not an id)", "e.g. luochuan"
+        )
     if kind == "string_pattern_mismatch":
         return Problem(
             rel, line, name, f"“{shown}”不是有效网址 (not a URL)", "start it with http:// or https://"

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -63,12 +64,24 @@ def portal_centers() -> list[CenterSummary]:
 
 
 def _short(center: Content) -> str:
-    """A center's name short enough for a chart's axis: its region's last part, else its label."""
-    region = (center.site.region or "").replace("陕西省", "").strip()
-    return region or center.label
+    """A center for a chart's axis: the last unit of its region (洛川县), else its short name."""
+    units = re.findall(r"[^省市县区旗]+[省市县区旗]", center.site.region or "")
+    return units[-1] if units else center.label
 
 
-def _round_chart(center: Content, rounds: list[RoundStats]) -> Markup:
+@dataclass
+class Chart:
+    """A chart drawn here, and its size class (``chart-s`` … ``chart-l``: how wide the page lets it grow)."""
+
+    svg: Markup
+    size: str
+
+
+def _chart_size(width: int) -> str:
+    return "chart-s" if width <= 520 else "chart-m" if width <= 900 else "chart-l"
+
+
+def _round_chart(center: Content, rounds: list[RoundStats]) -> Chart:
     name = center.site.name
     desc = "；".join(
         f"{s.name}：清理 {s.cleared} 项，"
@@ -76,26 +89,30 @@ def _round_chart(center: Content, rounds: list[RoundStats]) -> Markup:
         + f"，精简率 {s.rate_text}"
         for s in rounds
     )
-    return bar_chart(
-        f"reform-chart-{center.center_id}",
+    width = max(480, 160 * len(rounds))
+    svg = bar_chart(
+        f"reform-rounds-{center.center_id}",
         f"{name}各轮清理结果（项）",
         desc + "。",
         [f"第{s.round.round}轮" for s in rounds],
         [Series(c, [s.count(c) for s in rounds]) for c in ("取消", "下放", "合并", "保留")],
-        width=max(480, 160 * len(rounds)),
+        width=width,
     )
+    return Chart(svg, _chart_size(width))
 
 
-def _city_chart(summaries: list[tuple[Content, RoundStats]]) -> Markup:
+def _city_chart(summaries: list[tuple[Content, RoundStats]]) -> Chart:
     desc = "；".join(f"{c.site.name}（{s.name}）{s.rate_text}" for c, s in summaries)
-    return bar_chart(
-        "reform-chart-city",
+    width = max(480, 96 * len(summaries))
+    svg = bar_chart(
+        "reform-rates",
         "各中心最近一轮清理的精简率（%）",
         desc + "。",
         [_short(c) for c, _ in summaries],
         [Series("精简率（%）", [float(s.rate or 0) for _, s in summaries])],
-        width=max(480, 96 * len(summaries)),
+        width=width,
     )
+    return Chart(svg, _chart_size(width))
 
 
 def _has_rounds(content: Content) -> bool:
