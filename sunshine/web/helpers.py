@@ -39,8 +39,15 @@ def feedback_base(site: Site) -> str | None:
 
 
 def feedback_links(item_id: str | None = None) -> list[tuple[str, str]]:
-    """(label, URL) of 我要咨询/投诉/评价, about one item when given; empty when there is no server."""
-    base = feedback_base(get_content().site)
+    """(label, URL) of 我要咨询/投诉/评价, about one item when given; empty when there is no server.
+
+    A county center's pages offer only a server the county names itself: this
+    server's feedback records the root center's items, windows and departments.
+    """
+    content = get_content()
+    if content.city is not None and not content.site.feedback.server_url:
+        return []
+    base = feedback_base(content.site)
     if base is None:
         return []
     suffix = f"&item={item_id}" if item_id else ""

@@ -365,3 +365,13 @@ def test_feed_and_forms_of_a_county_on_the_server(client: FlaskClient) -> None:
     assert "/luochuan/items/canyin-fuwu-xuke/" in sitemap and "/catalog/canyin-fuwu-xuke/" in sitemap
     assert "/yanchuan/reform/" in sitemap and "/data/items.json" not in sitemap
     assert json.loads(client.get("/data/items.json").data)["centers"][1]["url"] == "/luochuan/"
+
+
+def test_county_pages_offer_no_feedback_server_of_the_citys(make_app: Callable[..., Flask]) -> None:
+    """This server's feedback knows the root center's items only: a county's page shows its phones instead."""
+    client = make_app(FEEDBACK_ENABLED=True, FEEDBACK_MIN_FILL_SECONDS=0).test_client()
+    root = BeautifulSoup(client.get("/items/canyin-fuwu-xuke/").get_data(as_text=True), "lxml")
+    assert root.select_one("a[href^='/feedback/new?kind=']") is not None
+    county = BeautifulSoup(client.get("/luochuan/items/canyin-fuwu-xuke/").get_data(as_text=True), "lxml")
+    assert county.select_one("a[href*='/feedback/new']") is None
+    assert "0911-3621166" in _text(county.select_one(".topbar"))
