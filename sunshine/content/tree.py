@@ -44,6 +44,7 @@ class Content:
     catalog: dict[str, CatalogEntry] = field(default_factory=dict)
     #: The root center, on a county's Content; None on the root itself.
     city: Content | None = field(default=None, repr=False)
+    _by_base: dict[str, list[Item]] | None = field(default=None, init=False, repr=False)
 
     # -- the city: centers and catalog ----------------------------------------------------------
 
@@ -81,7 +82,14 @@ class Content:
 
     def implementations(self, entry_id: str) -> list[Item]:
         """This center's items implementing the catalog entry ``entry_id`` (usually one)."""
-        return sorted((i for i in self.items.values() if i.base == entry_id), key=_item_order)
+        if self._by_base is None:
+            # Records do not change once loaded (a preview re-reads the tree into a new Content).
+            index: dict[str, list[Item]] = {}
+            for item in sorted(self.items.values(), key=_item_order):
+                if item.base:
+                    index.setdefault(item.base, []).append(item)
+            self._by_base = index
+        return self._by_base.get(entry_id, [])
 
     # -- lookups the templates need; all derived, never stored twice ---------
 

@@ -248,7 +248,7 @@ def city_pages(city: Content) -> Iterator[PageRef]:
     if city.catalog:
         yield PageRef("city.catalog", {}, opendata.updated(i for i in items if i.base))
         for entry in city.catalog.values():
-            based = [i for i in items if i.base == entry.id]
+            based = [i for c in city.all_centers() for i in c.implementations(entry.id)]
             yield PageRef("city.catalog_entry", {"entry_id": entry.id}, opendata.updated(based))
     yield PageRef("city.data", {}, opendata.updated(items))
 
