@@ -1,10 +1,10 @@
-"""What can happen to a case: submission (numbered, with a secret 查询码) and the staff workflow.
+"""What can happen to a message: submission (numbered, with a secret 查询码) and the staff workflow.
 
 Every function here works inside the caller's transaction and writes its
 audit entry into it, so an action and its record commit together or not at all.
 
 Workflow: 待受理 → 已受理 → 办理中 → 已答复 → 已办结; 不予受理 (with a reason)
-ends a case early; 转办 hands an open case to another department, where it
+closes a message early; 转办 hands an open one to another department, where it
 waits to be accepted again.  A reply is drafted (unseen), then published to
 the citizen (``answered_at``); making it public on the site (``published_at``)
 is a separate decision.
@@ -38,8 +38,8 @@ from .models import (
     S_REJECTED,
     Attachment,
     AuditEntry,
-    Case,
     Counter,
+    Message,
     User,
     local_date,
     needs_handling,
@@ -126,16 +126,16 @@ def normalize_code(text: str) -> str:
 
 
 def hash_code(number: str, code: str) -> str:
-    """Salted by the case number, so equal codes of two cases never hash alike."""
+    """Salted by the message number, so equal codes of two messages never hash alike."""
     return hashlib.sha256(f"{number}:{normalize_code(code)}".encode()).hexdigest()
 
 
-def find_case(db: Session, number: str, code: str) -> Case | None:
-    """The case with this number if the 查询码 matches, else None (no hint which was wrong)."""
-    case = db.scalar(select(Case).where(Case.number == number.strip().upper()))
-    expected = case.code_hash if case is not None else "0" * 64
+def find_message(db: Session, number: str, code: str) -> Message | None:
+    """The message with this number if the 查询码 matches, else None (no hint which was wrong)."""
+    message = db.scalar(select(Message).where(Message.number == number.strip().upper()))
+    expected = message.code_hash if message is not None else "0" * 64
     ok = hmac.compare_digest(expected, hash_code(number.strip().upper(), code))
-    return case if ok and case is not None else None
+    return message if ok and message is not None else None
 
 
 # -- submission ------------------------------------------------------------------
@@ -160,7 +160,7 @@ class StoredFile:
     sha256: str
 
 
-_INSERT_CASE = insert(Case.__table__).returning(Case.__table__.c.id)
+_INSERT_MESSAGE = insert(Message.__table__).returning(Message.__table__.c.id)
 _INSERT_AUDIT = insert(AuditEntry.__table__)
 _INSERT_ATTACHMENT = insert(Attachment.__table__)
 
@@ -175,7 +175,7 @@ def submit(db: Session, data: Submission, settings: Any, files: Sequence[StoredF
     On SQLite every submission of every worker waits for one write lock, which
     the transaction takes at its first statement (``BEGIN IMMEDIATE``).  So
     everything that needs no database is worked out first, and the transaction
-    is a few prepared statements: bump the counter, insert the case, its audit
+    is a few prepared statements: bump the counter, insert the message, its audit
     entry and its attachments.  Building ORM objects and flushing them inside
     the lock had made it several times longer, and every other citizen waited.
     """
@@ -221,11 +221,11 @@ def submit(db: Session, data: Submission, settings: Any, files: Sequence[StoredF
     number = allocate_number(conn, data.kind, now)
     row["number"] = number
     row["code_hash"] = hash_code(number, code)
-    case_id = conn.execute(_INSERT_CASE, row).scalar_one()
+    message_id = conn.execute(_INSERT_MESSAGE, row).scalar_one()
     after = {"number": number, "kind": data.kind, "status": row["status"]}
-    conn.execute(_INSERT_AUDIT, {**entry, "case_id": case_id, "after": after})
+    conn.execute(_INSERT_AUDIT, {**entry, "message_id": message_id, "after": after})
     for attachment in attachments:
-        conn.execute(_INSERT_ATTACHMENT, {**attachment, "case_id": case_id})
+        conn.execute(_INSERT_ATTACHMENT, {**attachment, "message_id": message_id})
     return Receipt(number, code)
 
 
@@ -277,16 +277,16 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
 }
 
 
-def available_actions(case: Case, user: User) -> list[str]:
-    """The workflow actions ``user`` may take on ``case`` now (the forms the detail page shows)."""
-    if not user.can_handle(case):
+def available_actions(message: Message, user: User) -> list[str]:
+    """The workflow actions ``user`` may take on ``message`` now (the forms the detail page shows)."""
+    if not user.can_handle(message):
         return []
-    return [name for name, (sources, _) in TRANSITIONS.items() if case.status in sources]
+    return [name for name, (sources, _) in TRANSITIONS.items() if message.status in sources]
 
 
 def act(
     db: Session,
-    case: Case,
+    message: Message,
     user: User,
     action: str,
     *,
@@ -298,51 +298,51 @@ def act(
     """Apply one workflow action, or raise :class:`WorkflowError` saying why it is refused."""
     if action not in TRANSITIONS:
         raise WorkflowError("未知操作")
-    if not user.can_handle(case):
-        raise WorkflowError("您无权办理此件")
+    if not user.can_handle(message):
+        raise WorkflowError("您无权办理此留言")
     sources, target = TRANSITIONS[action]
-    if case.status not in sources:
-        raise WorkflowError(f"当前状态为「{case.status}」，不能{_label(action)}")
-    before = audit.snapshot(case, AUDITED)
+    if message.status not in sources:
+        raise WorkflowError(f"当前状态为「{message.status}」，不能{_label(action)}")
+    before = audit.snapshot(message, AUDITED)
     now = utcnow()
     note: str | None = None
     if action == "reject":
         if not reason.strip():
             raise WorkflowError("不予受理须说明理由")
-        case.reject_reason = note = reason.strip()
-        case.closed_at = now
+        message.reject_reason = note = reason.strip()
+        message.closed_at = now
     elif action == "transfer":
-        if not department or department == case.department_id:
+        if not department or department == message.department_id:
             raise WorkflowError("请选择另一个承办单位")
-        case.department_id = department
-        case.accepted_at = None
+        message.department_id = department
+        message.accepted_at = None
         note = reason.strip() or None
     elif action == "accept":
-        case.accepted_at = now
+        message.accepted_at = now
     elif action == "draft_reply":
         if not reply.strip():
             raise WorkflowError("答复内容不能为空")
-        case.reply = reply.strip()
-        case.reply_drafted_at = now
-        case.reply_by = user
+        message.reply = reply.strip()
+        message.reply_drafted_at = now
+        message.reply_by = user
     elif action == "publish_reply":
-        if not (case.reply or "").strip():
+        if not (message.reply or "").strip():
             raise WorkflowError("请先起草答复")
-        case.answered_at = now
+        message.answered_at = now
     elif action == "close":
-        case.closed_at = now
+        message.closed_at = now
     elif action == "set_public":
-        case.public = public
-        case.published_at = now if public else None
+        message.public = public
+        message.published_at = now if public else None
     if target is not None:
-        case.status = target
+        message.status = target
     audit.record(
         db,
         action,
         user,
-        case=case,
+        message=message,
         before=before,
-        after=audit.snapshot(case, AUDITED),
+        after=audit.snapshot(message, AUDITED),
         note=note,
     )
 
@@ -353,23 +353,23 @@ def _label(action: str) -> str:
     return ACTIONS.get(action, action)
 
 
-def rate_reply(db: Session, case: Case, satisfied: bool, comment: str) -> None:
+def rate_reply(db: Session, message: Message, satisfied: bool, comment: str) -> None:
     """The citizen's verdict on a published reply, once."""
-    if case.status not in (S_ANSWERED, S_CLOSED) or case.answered_at is None:
+    if message.status not in (S_ANSWERED, S_CLOSED) or message.answered_at is None:
         raise WorkflowError("答复发布后才能评价")
-    if case.citizen_rated_at is not None:
+    if message.citizen_rated_at is not None:
         raise WorkflowError("您已评价过此答复")
-    before = audit.snapshot(case, ("citizen_satisfied",))
-    case.citizen_satisfied = satisfied
-    case.citizen_comment = comment.strip() or None
-    case.citizen_rated_at = utcnow()
+    before = audit.snapshot(message, ("citizen_satisfied",))
+    message.citizen_satisfied = satisfied
+    message.citizen_comment = comment.strip() or None
+    message.citizen_rated_at = utcnow()
     audit.record(
         db,
         "citizen_rating",
         audit.CITIZEN,
-        case=case,
+        message=message,
         before=before,
-        after=audit.snapshot(case, ("citizen_satisfied", "citizen_comment")),
+        after=audit.snapshot(message, ("citizen_satisfied", "citizen_comment")),
         note="满意" if satisfied else "不满意",
     )
 
