@@ -116,6 +116,7 @@ def _city_chart(summaries: list[tuple[Content, RoundStats]]) -> Chart:
 
 
 def _has_rounds(content: Content) -> bool:
+    """Whether the center has a reform page: its rounds, or (the root) any center's, for the city's table."""
     return (
         any(c.reform_rounds for c in content.all_centers())
         if content.city is None
