@@ -228,15 +228,15 @@ def verify(url: str, numbers: list[str]) -> tuple[int, int]:
     from sqlalchemy import func, select
 
     from sunshine.feedback import db
-    from sunshine.feedback.models import Case
+    from sunshine.feedback.models import Message
 
     engine = db.make_engine(url)
     found = 0
     with engine.connect() as conn:
         for i in range(0, len(numbers), 500):
             chunk = numbers[i : i + 500]
-            found += conn.execute(select(func.count()).where(Case.number.in_(chunk))).scalar_one()
-        rows = conn.execute(select(func.count()).select_from(Case)).scalar_one()
+            found += conn.execute(select(func.count()).where(Message.number.in_(chunk))).scalar_one()
+        rows = conn.execute(select(func.count()).select_from(Message)).scalar_one()
     engine.dispose()
     return found, rows
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Run every benchmark in turn (``make bench``); each prints its own figures.
 
-    .venv/bin/python bench/run.py            # content, search, feedback (SQLite and PostgreSQL)
+    .venv/bin/python bench/run.py            # content, search, city, feedback (SQLite and PostgreSQL)
     .venv/bin/python bench/run.py search     # one of them
 
 The figures measured on the 2-core development machine are in bench/README.md.
@@ -17,6 +17,7 @@ HERE = Path(__file__).resolve().parent
 BENCHES: dict[str, list[str]] = {
     "content": ["content_bench.py", "1000", "10000"],
     "search": ["search_bench.py", "--sizes", "1000", "10000"],
+    "city": ["city_bench.py", "--centers", "14", "--items", "700", "--catalog", "200"],
     "feedback": ["feedback_bench.py", "--db", "both"],
 }
 

@@ -183,8 +183,10 @@ def write_search_page(content_dir: Path, site: Path) -> None:
     shutil.copytree(str(app.static_folder), site / "static")
 
 
-def first_query_bytes(site: Path, query: str = "开饭店要办什么证", *, compress: bool = False) -> int:
-    """Bytes the static server sends for a citizen's first query on the real search page.
+def first_query_bytes(
+    site: Path, query: str = "开饭店要办什么证", *, compress: bool = False, path: str = "/search/"
+) -> int:
+    """Bytes the static server sends for a citizen's first query on the real search page (at ``path``).
 
     The page (HTML, CSS, its scripts) is loaded first and not counted; then the
     query is typed and submitted, and everything sent until the results show
@@ -206,7 +208,7 @@ def first_query_bytes(site: Path, query: str = "开饭店要办什么证", *, co
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
             page = browser.new_page()
-            page.goto(f"{url}/search/", wait_until="networkidle")
+            page.goto(f"{url}{path}", wait_until="networkidle")
             before = server.bytes_sent  # type: ignore[attr-defined]
             page.fill("#search-q", query)
             page.press("#search-q", "Enter")

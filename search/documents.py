@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import markdown
 from pypinyin import lazy_pinyin
@@ -35,6 +35,7 @@ FACET_LABELS: dict[str, str] = {
     "audience": "服务对象",
     "online": "网上办理",
     "status": "事项状态",
+    "center": "政务服务中心",
 }
 
 #: Field weights, shared by both engines: name ≫ keywords > materials/basis > body.
@@ -70,10 +71,12 @@ class SearchDocument:
     facets: dict[str, tuple[str, ...]] = field(default_factory=dict)
     boost: float = 1.0
     summary: str = ""
+    #: The center the record belongs to, in a city-wide tree ("" in a single-center tree).
+    center: str = ""
 
     @property
     def key(self) -> str:
-        return f"{self.kind}:{self.id}"
+        return f"{self.center}/{self.kind}:{self.id}" if self.center else f"{self.kind}:{self.id}"
 
     @property
     def own_text(self) -> str:
@@ -269,3 +272,34 @@ def term_index(content: Content) -> dict[str, list[tuple[str, list[Item]]]]:
     for term in sorted(found, key=lambda t: (lazy_pinyin(t), t)):
         letters.setdefault(_initial(term), []).append((term, list(found[term].values())))
     return dict(sorted(letters.items(), key=lambda kv: (kv[0] == "#", kv[0])))
+
+
+def city_documents(city: Content) -> dict[str, list[SearchDocument]]:
+    """Every center's documents by center id, the root's first.
+
+    In a city-wide tree each record's URL is under its center's prefix, its
+    summary names the center and ``center`` is one more facet, so the
+    city-wide search narrows to a center and shows where each result is handled.
+    A single-center tree's documents are those of :func:`build_documents`.
+    """
+    if not city.is_city:
+        return {city.center_id: build_documents(city)}
+    out: dict[str, list[SearchDocument]] = {}
+    for center in city.all_centers():
+        out[center.center_id] = [
+            replace(
+                doc,
+                url=center.url_prefix + doc.url,
+                summary=f"{center.label} · {doc.summary}" if doc.summary else center.label,
+                facets={**doc.facets, "center": (center.center_id,)},
+                center=center.center_id,
+            )
+            for doc in build_documents(center)
+        ]
+    return out
+
+
+def city_vocabulary(city: Content) -> list[str]:
+    """:func:`vocabulary` of every center of the tree."""
+    return [w for center in city.all_centers() for w in vocabulary(center)]
+

@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from sunshine.content import Content
+from sunshine.content.tree import merge_synonyms
 
-from .documents import build_documents, vocabulary
+from .documents import city_documents, city_vocabulary, vocabulary
 from .pagefind_index import build_pagefind
 from .text import Synonyms, add_words
 from .whoosh_index import build_whoosh
@@ -25,13 +26,25 @@ def whoosh_dir(out_dir: Path) -> Path:
 def build_indexes(content: Content, site_dir: Path, index_dir: Path) -> dict[str, Path]:
     """Write the Pagefind bundle into ``site_dir/pagefind`` and the Whoosh index at ``index_dir``.
 
-    Returns both folders.  The Whoosh index replaces an older one only once it is complete.
+    Both cover the whole tree.  A city-wide tree also gets a Pagefind bundle per
+    county center (``site_dir/<center>/pagefind``) for the county's own search
+    page: the citizen downloads that center's index only.  The Whoosh index
+    replaces an older one only once it is complete.  Returns every folder written.
     """
-    words = vocabulary(content)
+    words = city_vocabulary(content)
     add_words(words)
-    docs = build_documents(content)
-    synonyms = Synonyms(content.synonyms)
-    return {
+    by_center = city_documents(content)
+    docs = [doc for center_docs in by_center.values() for doc in center_docs]
+    synonyms = Synonyms(merge_synonyms(*(c.synonyms for c in content.all_centers())))
+    written = {
         "pagefind": build_pagefind(docs, site_dir, synonyms, words),
         "whoosh": build_whoosh(docs, index_dir, synonyms, words),
     }
+    for center in content.centers.values():
+        written[f"pagefind:{center.center_id}"] = build_pagefind(
+            by_center[center.center_id],
+            site_dir / center.center_id,
+            Synonyms(center.synonyms),
+            vocabulary(center),
+        )
+    return written

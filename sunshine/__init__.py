@@ -64,6 +64,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     store.init_app(app)
     web.init_app(app)
     search_views.init_app(app)
+    web.init_city(app)
     if app.config["FEEDBACK_ENABLED"]:
         from . import feedback
 

@@ -75,9 +75,15 @@ def _cmd_check(args: argparse.Namespace) -> int:
     app = create_app({"CONTENT_DIR": str(args.content), "STATIC_BUILD": True})
     content.warnings = sorted([*content.warnings, *unproduced_links(app, content)])
     _print_warnings(content.warnings)
+    centers = content.all_centers()
+
+    def total(kind: str) -> int:
+        return sum(len(getattr(c, kind)) for c in centers)
+
+    city = f"{len(centers)} centers, {len(content.catalog)} catalog entries, " if content.is_city else ""
     print(
-        f"{args.content}: OK — {len(content.items)} items, {len(content.windows)} windows, "
-        f"{len(content.departments)} departments, {len(content.news)} news, {len(content.pages)} pages"
+        f"{args.content}: OK — {city}{total('items')} items, {total('windows')} windows, "
+        f"{total('departments')} departments, {total('news')} news, {total('pages')} pages"
         + (f", {len(content.warnings)} warning(s)" if content.warnings else "")
     )
     return 0

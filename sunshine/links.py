@@ -21,7 +21,7 @@ from flask import Flask, url_for
 from .content import Content
 from .content.problems import Problem
 from .web.care import PREFIX as CARE_PREFIX
-from .web.urls import public_pages
+from .web.city import city_pages, data_files
 
 #: Files every build writes beside the pages.
 BUILD_FILES = ("/404.html", "/sitemap.xml", "/robots.txt", "/news/feed.xml", "/items/feed.xml")
@@ -36,12 +36,16 @@ def site_paths(app: Flask, content: Content) -> set[str]:
     from .content.schema import SCHEMA_KINDS
 
     paths: set[str] = set(BUILD_FILES)
+    centers = content.all_centers()
     with app.test_request_context():
-        pages = {url_for(ref.endpoint, **ref.values) for ref in public_pages(content)}
-        pages.add(url_for("search.page"))
+        pages = {url_for(ref.endpoint, **ref.values) for ref in city_pages(content)}
+        pages |= {url_for("search.page", center=c.center_id) for c in centers}
+        files = {url_for(ref.endpoint, **ref.values) for ref in data_files(content)}
         static_root = url_for("static", filename="x")[: -len("x")]
-    paths |= pages | {CARE_PREFIX + p for p in pages}
-    paths |= {f"/{rel}" for rel in content.forms}
+    paths |= pages | files | {CARE_PREFIX + p for p in pages}
+    for center in centers:
+        paths |= {f"{center.url_prefix}/{rel}" for rel in center.forms}
+        paths |= {f"{center.url_prefix}/news/feed.xml", f"{center.url_prefix}/items/feed.xml"}
     paths |= {f"/schema/{kind}.schema.json" for kind in [*SCHEMA_KINDS, "synonyms"]}
     static = Path(app.static_folder or "")
     if static.is_dir():
@@ -50,8 +54,18 @@ def site_paths(app: Flask, content: Content) -> set[str]:
 
 
 def _links(content: Content) -> Iterator[tuple[str, str, str]]:
-    """(file, field, link) of every link an editor wrote: item and department addresses, Markdown links."""
+    """(file, field, link) of every link an editor wrote: item and department addresses, Markdown links.
 
+    Files are named from the root of the tree (``centers/luochuan/items/x.yaml``).
+    """
+    for center in content.all_centers():
+        folder = center.root.relative_to(content.root).as_posix()
+        prefix = "" if folder == "." else folder + "/"
+        for source, field, link in _center_links(center):
+            yield prefix + source, field, link
+
+
+def _center_links(content: Content) -> Iterator[tuple[str, str, str]]:
     def markdown(source: str, field: str, text: str | None) -> Iterator[tuple[str, str, str]]:
         for match in _MD_LINK.finditer(text or ""):
             yield source, field, match.group(1) or match.group(2)

@@ -19,7 +19,8 @@ from flask_frozen import Freezer
 
 from .content import Content
 from .web.care import PREFIX as CARE_PREFIX
-from .web.urls import public_pages
+from .web.centers import record_with_center
+from .web.city import OPTIONAL_PAGES, city_pages, data_files
 
 #: Folders other stages write into the destination; the freezer must not treat them as stale.
 OTHER_STAGES = [
@@ -31,6 +32,11 @@ OTHER_STAGES = [
     "robots.txt",
     "news/feed.xml",
     "items/feed.xml",
+    # the same files of each county center, under /<center>/
+    "*/forms/*",
+    "*/pagefind/*",
+    "*/news/feed.xml",
+    "*/items/feed.xml",
 ]
 
 
@@ -46,13 +52,16 @@ def freeze(app: Flask, content: Content, dest: Path) -> int:
         FREEZER_REDIRECT_POLICY="error",
         FREEZER_REMOVE_EXTRA_FILES=True,
     )
-    refs = list(public_pages(content))
+    refs = [*city_pages(content), *data_files(content)]
     freezer = _Freezer(app, with_static_files=True, with_no_argument_rules=True, log_url_for=True)
-    # Endpoints of the public pages that this tree gives nothing to show (no news, no withdrawn items …).
+    # Endpoints of pages this tree gives nothing to show (no news, no withdrawn items, no catalog …)
+    # are not forgotten generators.
     rules = app.url_map.iter_rules()
-    web_endpoints = {r.endpoint for r in rules if r.endpoint.startswith(("web.", "search."))}
-    web_endpoints.discard("search.page")
-    freezer.empty_endpoints = web_endpoints - {ref.endpoint for ref in refs}
+    endpoints = {r.endpoint for r in rules if r.endpoint.startswith(("web.", "search.", "city."))}
+    endpoints.discard("search.page")
+    freezer.empty_endpoints = endpoints - {ref.endpoint for ref in refs}
+    # A county page's links are recorded with its center (see sunshine.web.centers).
+    record_with_center(app)
 
     @freezer.register_generator
     def pages() -> Iterator[tuple[str, dict[str, Any]]]:
@@ -105,3 +114,9 @@ class _Freezer(Freezer):
 
     def _check_endpoints(self, seen_endpoints: set[str]) -> None:
         super()._check_endpoints(set(seen_endpoints) | self.empty_endpoints)
+
+    def no_argument_rules_urls(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        # Pages a tree may not have (no catalog, no reform rounds) come from the page list only.
+        for endpoint, values in super().no_argument_rules_urls():
+            if endpoint not in OPTIONAL_PAGES:
+                yield endpoint, values

@@ -9,6 +9,10 @@ The server opens the index named by ``SEARCH_INDEX_DIR`` (the build writes it
 to ``<output>.search/whoosh``, beside the site).  Without one it indexes the current content
 into the instance folder on first use, and again whenever the content changes
 (serve mode re-reads edited files).
+
+A city-wide tree has one index for all its centers: ``/search/`` searches the
+whole city with a filter by center (``center=<id>``), and a county's own
+``/<center>/search/`` is the same page kept to that center.
 """
 
 from __future__ import annotations
@@ -18,12 +22,20 @@ from pathlib import Path
 
 from flask import Blueprint, Flask, abort, current_app, g, jsonify, render_template, request, url_for
 
-from search.documents import FACET_LABELS, KIND_LABELS, build_documents, facet_values, term_index, vocabulary
+from search.documents import (
+    FACET_LABELS,
+    KIND_LABELS,
+    city_documents,
+    city_vocabulary,
+    facet_values,
+    term_index,
+)
 from search.text import Synonyms, add_words
 from search.whoosh_index import MAX_LIMIT, Response, WhooshSearch, build_whoosh, clamp_limit
 
 from .content import Content
-from .store import get_content
+from .content.tree import merge_synonyms
+from .store import get_city, get_content
 from .web.helpers import feedback_base
 
 bp = Blueprint("search", __name__)
@@ -37,6 +49,7 @@ FILTER_PARAMS: dict[str, str] = {
     "online": "online",
     "kind": "kind",
     "status": "status",
+    "center": "center",
 }
 
 
@@ -63,14 +76,16 @@ class _Engine:
                         self.searcher = WhooshSearch(self.prebuilt)
             assert self.searcher is not None
             return self.searcher
-        content = get_content()
+        content = get_city()
         with self.lock:
             if self.searcher is None or self.built_for is not content:
                 if self.searcher is not None:
                     self.searcher.close()
-                words = vocabulary(content)
+                words = city_vocabulary(content)
                 add_words(words)
-                build_whoosh(build_documents(content), self.instance_dir, Synonyms(content.synonyms), words)
+                docs = [d for center_docs in city_documents(content).values() for d in center_docs]
+                synonyms = Synonyms(merge_synonyms(*(c.synonyms for c in content.all_centers())))
+                build_whoosh(docs, self.instance_dir, synonyms, words)
                 self.searcher = WhooshSearch(self.instance_dir)
                 self.built_for = content
             return self.searcher
@@ -82,7 +97,12 @@ def engine() -> WhooshSearch:
 
 
 def _filters() -> dict[str, str]:
-    return {facet: request.args.get(param, "").strip() for param, facet in FILTER_PARAMS.items()}
+    """The filters of the query string; a county's own search page is always kept to the county."""
+    filters = {facet: request.args.get(param, "").strip() for param, facet in FILTER_PARAMS.items()}
+    content = get_content()
+    if content.city is not None:
+        filters["center"] = content.center_id
+    return filters
 
 
 def _query() -> str:
@@ -95,15 +115,40 @@ def suggestions(query: str, limit: int = 5) -> list[tuple[str, str]]:
     if not wanted:
         return []
     scored = []
-    for item in get_content().active_items():
+    content = get_content()
+    for item in content.active_items():
         overlap = len(wanted & set(item.name + "".join(item.keywords)))
         if overlap:
             scored.append((-overlap, item.name, item.id))
-    return [(f"/items/{item_id}/", name) for _, name, item_id in sorted(scored)[:limit]]
+    return [(f"{content.url_prefix}/items/{item_id}/", name) for _, name, item_id in sorted(scored)[:limit]]
 
 
 #: Facets offered as filters on the server's results page, in this order.
 PAGE_FACETS = ("type", "department", "audience", "online")
+
+
+def _page_facets() -> tuple[str, ...]:
+    """The city-wide search of a city-wide tree also filters by center."""
+    content = get_content()
+    return ("center", *PAGE_FACETS) if content.is_city else PAGE_FACETS
+
+
+def center_names() -> dict[str, str]:
+    """Center id → name, for the center filter (empty in a single-center tree)."""
+    city = get_city()
+    return {c.center_id: c.site.name for c in city.all_centers()} if city.is_city else {}
+
+
+def _filter_values() -> dict[str, list[str]]:
+    """The static page's filter menus: the values of this center, or of every center on the city's page."""
+    content = get_content()
+    if not content.is_city:
+        return facet_values(content)
+    merged: dict[str, list[str]] = {}
+    for center in content.all_centers():
+        for name, values in facet_values(center).items():
+            merged[name] = [*merged.get(name, []), *(v for v in values if v not in merged.get(name, []))]
+    return merged
 
 
 def _facet_links(query: str, response: Response | None) -> dict[str, list[tuple[str, int, str, bool]]]:
@@ -111,8 +156,10 @@ def _facet_links(query: str, response: Response | None) -> dict[str, list[tuple[
     if response is None:
         return {}
     current = {k: v for k, v in _filters().items() if v}
+    if get_content().city is not None:
+        current.pop("center", None)  # the county's page is its filter
     links: dict[str, list[tuple[str, int, str, bool]]] = {}
-    for name in PAGE_FACETS:
+    for name in _page_facets():
         links[name] = []
         for value, count in response.facets.get(name, {}).items():
             active = current.get(name) == value
@@ -178,7 +225,8 @@ def page() -> str:
         facet_labels=FACET_LABELS,
         kind_labels=KIND_LABELS,
         facet_links=_facet_links(query, response),
-        filter_values=facet_values(content) if static else {},
+        filter_values=_filter_values() if static else {},
+        center_names=center_names(),
         more_url=more_url,
         letters=_letter_links(_term_index(content)),
     )

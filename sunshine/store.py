@@ -12,11 +12,13 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flask import Flask, current_app, render_template
+from flask import Flask, abort, current_app, has_request_context, render_template, request
 
 from .content import Content, ContentError, read_content
 
 _KEY = "sunshine.content"
+#: Where a request under ``/<center>/`` keeps its county's id (see sunshine.web.centers).
+CENTER_KEY = "sunshine.center"
 
 
 @dataclass
@@ -76,9 +78,28 @@ def init_app(app: Flask) -> None:
             content = get_content()
         except ContentError:
             return {}
-        return {"content": content, "site": content.site}
+        return {"content": content, "site": content.site, "city": content.root_center}
+
+
+def current_center_id() -> str | None:
+    """The county the current request is under, or None (the root, or no request)."""
+    return request.environ.get(CENTER_KEY) if has_request_context() else None
+
+
+def get_city() -> Content:
+    """The whole tree of the current application: the root center, with the county centers and catalog."""
+    return current_app.extensions[_KEY].current()
 
 
 def get_content() -> Content:
-    """The content of the current application."""
-    return current_app.extensions[_KEY].current()
+    """The center the current request is about: a county under ``/<center>/``, else the root center.
+
+    Pages of a county center are the same views as the root's; the URL prefix
+    (see :mod:`sunshine.web.centers`) decides which center they show.
+    """
+    city = get_city()
+    center_id = current_center_id()
+    if center_id:
+        # Checked when the request began; a preview whose tree lost the center since shows a 404.
+        return city.centers.get(center_id) or abort(404)
+    return city

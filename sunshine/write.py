@@ -22,7 +22,7 @@ from flask import Flask, url_for
 from .content import Content
 from .content.model import Item
 from .markdown import render_markdown
-from .web.urls import public_pages
+from .web.city import city_pages
 
 
 def _absolute(base: str | None, path: str) -> str:
@@ -30,13 +30,13 @@ def _absolute(base: str | None, path: str) -> str:
 
 
 def sitemap_xml(app: Flask, content: Content, base: str | None) -> str:
-    """sitemaps.org XML of every page; URLs are absolute when the site's address is known."""
+    """sitemaps.org XML of every page of every center; URLs are absolute when the site's address is known."""
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
     ]
     with app.test_request_context():
-        for ref in public_pages(content):
+        for ref in city_pages(content.root_center):
             if not ref.listed:
                 continue
             loc = escape(_absolute(base, url_for(ref.endpoint, **ref.values)))
@@ -52,14 +52,15 @@ def _atom_time(day: dt.date) -> str:
 
 
 def atom_feed(app: Flask, content: Content, base: str | None) -> str:
-    """Atom 1.0 feed of the news, newest first, each entry with its full HTML body."""
+    """Atom 1.0 feed of one center's news, newest first, each entry with its full HTML body."""
     site = content.site
     namespace = uuid.uuid5(uuid.NAMESPACE_URL, base or f"sunshine:{site.name}")
     news = content.news_latest()
     dates = [n.date for n in news] or [i.updated for i in content.items.values()] or [dt.date(1970, 1, 1)]
+    center = content.center_id
     with app.test_request_context():
-        list_url = _absolute(base, url_for("web.news_list"))
-        self_url = _absolute(base, "/news/feed.xml")
+        list_url = _absolute(base, url_for("web.news_list", center=center))
+        self_url = _absolute(base, f"{content.url_prefix}/news/feed.xml")
         out = [
             '<?xml version="1.0" encoding="utf-8"?>',
             '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="zh-CN">',
@@ -71,7 +72,7 @@ def atom_feed(app: Flask, content: Content, base: str | None) -> str:
             f'  <link rel="self" type="application/atom+xml" href={quoteattr(self_url)}/>',
         ]
         for item in news:
-            link = _absolute(base, url_for("web.news", news_id=item.id))
+            link = _absolute(base, url_for("web.news", news_id=item.id, center=center))
             entry_id = link if base else uuid.uuid5(namespace, item.id).urn
             out += [
                 "  <entry>",
@@ -126,12 +127,14 @@ def item_changes(content: Content) -> list[tuple[dt.date, str, Item, str]]:
 def item_feed(app: Flask, content: Content, base: str | None) -> str:
     """Atom 1.0 feed of item changes (added, changed, cancelled, devolved, guide updated), newest first."""
     site = content.site
-    namespace = uuid.uuid5(uuid.NAMESPACE_URL, (base or f"sunshine:{site.name}") + "#items")
+    feed_key = (base or f"sunshine:{site.name}") + f"#items{content.url_prefix}"
+    namespace = uuid.uuid5(uuid.NAMESPACE_URL, feed_key)
     changes = item_changes(content)
     newest = changes[0][0] if changes else dt.date(1970, 1, 1)
+    center = content.center_id
     with app.test_request_context():
-        list_url = _absolute(base, url_for("web.items"))
-        self_url = _absolute(base, "/items/feed.xml")
+        list_url = _absolute(base, url_for("web.items", center=center))
+        self_url = _absolute(base, f"{content.url_prefix}/items/feed.xml")
         out = [
             '<?xml version="1.0" encoding="utf-8"?>',
             '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="zh-CN">',
@@ -144,7 +147,7 @@ def item_feed(app: Flask, content: Content, base: str | None) -> str:
             f'  <link rel="self" type="application/atom+xml" href={quoteattr(self_url)}/>',
         ]
         for day, what, item, note in changes:
-            link = _absolute(base, url_for("web.item", item_id=item.id))
+            link = _absolute(base, url_for("web.item", item_id=item.id, center=center))
             entry_id = uuid.uuid5(namespace, f"{item.id}:{day.isoformat()}:{what}").urn
             summary = f"{what}：{item.name}（{item.code}，{item.status}）" + (f"。{note}" if note else "")
             out += [
@@ -179,21 +182,25 @@ def write_schema_files(folder: Path) -> list[Path]:
 
 
 def finish(app: Flask, content: Content, dest: Path) -> int:
-    """Write forms, schemas, sitemap.xml, the feeds and robots.txt into ``dest``; return files written."""
+    """Write forms, schemas, sitemap.xml, the feeds and robots.txt into ``dest``; return files written.
+
+    Each county center's forms and feeds go under its prefix (``luochuan/forms/…``).
+    """
     written = 0
-    for rel in content.forms:
-        target = dest / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(content.root / rel, target)
-        written += 1
-    written += len(write_schema_files(dest / "schema"))
     base = content.site.base_url
-    texts = {
-        "sitemap.xml": sitemap_xml(app, content, base),
-        "news/feed.xml": atom_feed(app, content, base),
-        "items/feed.xml": item_feed(app, content, base),
-        "robots.txt": robots_txt(base),
-    }
+    texts: dict[str, str] = {}
+    for center in content.all_centers():
+        folder = center.url_prefix.lstrip("/")
+        for rel in center.forms:
+            target = dest / folder / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(center.root / rel, target)
+            written += 1
+        texts[f"{folder}/news/feed.xml".lstrip("/")] = atom_feed(app, center, base)
+        texts[f"{folder}/items/feed.xml".lstrip("/")] = item_feed(app, center, base)
+    written += len(write_schema_files(dest / "schema"))
+    texts["sitemap.xml"] = sitemap_xml(app, content, base)
+    texts["robots.txt"] = robots_txt(base)
     for rel, text in texts.items():
         target = dest / rel
         target.parent.mkdir(parents=True, exist_ok=True)

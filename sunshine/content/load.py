@@ -21,7 +21,18 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from .model import Department, Identified, Item, News, Page, Site, Synonyms, Window
+from .model import (
+    INHERITED_KEYS,
+    CatalogEntry,
+    Department,
+    Identified,
+    Item,
+    News,
+    Page,
+    Site,
+    Synonyms,
+    Window,
+)
 from .problems import Problem
 from .yamlio import Parsed, YamlSyntaxError, decode, front_matter_unclosed, parse_yaml, split_front_matter
 
@@ -36,40 +47,74 @@ RECORD_FOLDERS: dict[str, tuple[type[Identified], str]] = {
     "news": (News, ".md"),
     "pages": (Page, ".md"),
 }
+#: The 基本目录 of a city-wide tree: one file per entry, at the root of the tree only.
+CATALOG_FOLDER: dict[str, tuple[type[Identified], str]] = {"catalog": (CatalogEntry, ".yaml")}
 KNOWN_TOP = {"site.yaml", "synonyms.yaml", "forms", *RECORD_FOLDERS}
+#: What the root of a tree may hold besides a center's own files.
+KNOWN_ROOT_TOP = {*KNOWN_TOP, "catalog", "centers"}
 
 M = TypeVar("M", bound=BaseModel)
 
 
+_ALL_FOLDERS = {**CATALOG_FOLDER, **RECORD_FOLDERS}
+
+
 @dataclass
 class Loaded:
-    """What the load stage produced: records by kind, the parse and raw data of each file, and problems."""
+    """What the load stage produced for one center: records by kind, each file's parse and raw data, problems.
+
+    Paths are relative to the center's own folder; ``prefix`` (``centers/<id>/``
+    for a county, "" for the root) is put in front of them when problems are reported.
+    The root's Loaded also holds the catalog (``records["catalog"]``) and the counties.
+    """
 
     root: Path
     site: Site | None = None
-    records: dict[str, dict[str, Identified]] = field(default_factory=lambda: {k: {} for k in RECORD_FOLDERS})
+    records: dict[str, dict[str, Identified]] = field(default_factory=lambda: {k: {} for k in _ALL_FOLDERS})
     #: folder → id → (file, raw mapping) for every record file that parsed, valid or not.
     raw: dict[str, dict[str, tuple[str, dict[str, Any]]]] = field(
-        default_factory=lambda: {k: {} for k in RECORD_FOLDERS}
+        default_factory=lambda: {k: {} for k in _ALL_FOLDERS}
     )
     #: folder → ids of every file with a valid name, whatever its content (references to it are not dangling).
-    ids: dict[str, set[str]] = field(default_factory=lambda: {k: set() for k in RECORD_FOLDERS})
+    ids: dict[str, set[str]] = field(default_factory=lambda: {k: set() for k in _ALL_FOLDERS})
     site_raw: dict[str, Any] | None = None
     parsed: dict[str, Parsed] = field(default_factory=dict)
     forms: list[str] = field(default_factory=list)
     synonyms: dict[str, list[str]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    #: ``centers/<id>/`` for a county center, "" for the root.
+    prefix: str = ""
+    center_id: str = ""
+    #: The Loaded whose ``catalog`` records items with ``base`` inherit from (the root's), if any.
+    catalog_source: Loaded | None = field(default=None, repr=False)
+    has_catalog: bool = False
+    #: County centers in site.yaml ``centers`` order (root only).
+    centers: dict[str, Loaded] = field(default_factory=dict)
 
 
 def load_tree(root: Path) -> Loaded:
-    """Read the whole tree under ``root``; never raises for bad content."""
+    """Read the tree under ``root`` with its catalog and county centers; never raises for bad content."""
+    from .city import load_centers
+
+    out = load_center(Path(root))
+    if out.root.is_dir():
+        load_centers(out)
+    return out
+
+
+def load_center(root: Path, catalog_source: Loaded | None = None) -> Loaded:
+    """Read one center's files; the root of a tree (``catalog_source`` None) also reads ``catalog/``."""
     root = Path(root)
     out = Loaded(root)
+    top = catalog_source is None
+    out.catalog_source = out if top else catalog_source
     if not root.is_dir():
         out.problems.append(Problem(str(root), None, "", "内容目录不存在 (content folder not found)"))
         return out
     _load_site(root, out)
-    for folder, (model, suffix) in RECORD_FOLDERS.items():
+    folders = {**CATALOG_FOLDER, **RECORD_FOLDERS} if top else RECORD_FOLDERS
+    out.has_catalog = top and (root / "catalog").is_dir()
+    for folder, (model, suffix) in folders.items():
         directory = root / folder
         if directory.exists() and not directory.is_dir():
             out.problems.append(
@@ -108,8 +153,9 @@ def load_tree(root: Path) -> Loaded:
             )
     elif forms_dir.exists():
         out.problems.append(Problem("forms", None, "", "forms 应为目录 (a folder is expected here)"))
+    known = KNOWN_ROOT_TOP if top else KNOWN_TOP
     for path in _list_dir(root, root, out):
-        if path.name not in KNOWN_TOP:
+        if path.name not in known:
             out.problems.append(
                 Problem(
                     _rel(path, root),
@@ -340,8 +386,91 @@ def _load_yaml_record(
     if parsed is None:
         return None
     rel = _rel(path, root)
+    if folder == "items" and "base" in parsed.data:
+        return _load_implementation(parsed, rel, out, record_id)  # type: ignore[return-value]
     out.raw[folder][record_id] = (rel, parsed.data)
     return _validate(model, parsed.data, parsed, rel, out)
+
+
+def _load_implementation(parsed: Parsed, rel: str, out: Loaded, record_id: str) -> Item | None:
+    """An item with ``base`` (实施清单): its own keys over those of its catalog entry, then its model.
+
+    Inherited keys take the line of ``base:`` so that a problem with them points
+    at the line that brought them in.  When the entry cannot be used (no
+    catalog, unknown id, a broken entry file) the item is still checked, but
+    not for what the entry would have given it: that problem is reported once,
+    where it is.
+    """
+    own = parsed.data
+    base = own.get("base")
+    # The id as the model will read it (numbers are text); None when the value is not an id at all.
+    base_id = str(base).strip() if isinstance(base, str | int) and not isinstance(base, bool) else None
+    source = out.catalog_source
+    base_line = parsed.line(("base",))
+    entry_data: dict[str, Any] | None = None
+    if base_id is not None and source is not None:
+        if not source.has_catalog:
+            out.problems.append(
+                Problem(
+                    rel,
+                    base_line,
+                    "base",
+                    "内容根目录下没有 catalog/ 目录 (base needs the catalog)",
+                    "base names a file catalog/<id>.yaml at the root of the tree",
+                )
+            )
+        elif base_id not in source.ids["catalog"]:
+            close = difflib.get_close_matches(base_id, sorted(source.ids["catalog"]), n=1, cutoff=0.6)
+            out.problems.append(
+                Problem(
+                    rel,
+                    base_line,
+                    "base",
+                    f"基本目录事项“{base_id}”不存在 (unknown catalog id)",
+                    f'did you mean "{close[0]}"?' if close else f"create catalog/{base_id}.yaml or fix base",
+                )
+            )
+        elif base_id in source.raw["catalog"]:
+            entry_data = source.raw["catalog"][base_id][1]
+    entry = source.records["catalog"].get(base_id or "") if source is not None else None
+    entry_valid = entry_data is not None and entry is not None
+    merged = dict(own)
+    inherited: set[str] = set()
+    if entry_data is not None:
+        for key in INHERITED_KEYS:
+            if key in entry_data and key not in own:
+                merged[key] = entry_data[key]
+                inherited.add(key)
+        entry_limit = entry_data.get("time_limit")
+        legal = entry_limit.get("legal") if isinstance(entry_limit, dict) else None
+        own_limit = own.get("time_limit")
+        if own_limit is None and "time_limit" not in own:
+            merged["time_limit"] = {"legal": legal}
+            inherited.add("time_limit")
+        elif isinstance(own_limit, dict) and "legal" not in own_limit:
+            merged["time_limit"] = {"legal": legal, **own_limit}
+    lines = dict(parsed.lines)
+    for key in inherited:
+        lines[(key,)] = base_line or 1
+    seen = Parsed(merged, lines, parsed.duplicates)
+    out.parsed[rel] = seen
+    out.raw["items"][record_id] = (rel, merged)
+
+    def drop(error: dict[str, Any]) -> bool:
+        top = next((p for p in error["loc"] if isinstance(p, str)), None)
+        if entry_data is None:
+            # Nothing could be inherited: what the entry would give is not reported missing.
+            return error["type"] == "missing" and top in INHERITED_KEYS
+        # A broken entry reports its own problems; they are not repeated on every item inheriting them.
+        return not entry_valid and top in inherited
+
+    item = _validate(Item, merged, seen, rel, out, drop=drop)
+    if item is not None and entry is not None:
+        names = {m.name for m in entry.materials}  # type: ignore[attr-defined]
+        item._inherited = frozenset(inherited)
+        if "materials" not in inherited:
+            item._local_materials = tuple(i for i, m in enumerate(item.materials) if m.name not in names)
+    return item
 
 
 def _load_markdown_record(
@@ -395,12 +524,20 @@ def _shift(parsed: Parsed) -> Parsed:
     return shifted
 
 
-def _validate(model: type[M], data: Any, parsed: Parsed, rel: str, out: Loaded) -> M | None:
+def _validate(
+    model: type[M],
+    data: Any,
+    parsed: Parsed,
+    rel: str,
+    out: Loaded,
+    drop: typing.Callable[[dict[str, Any]], bool] | None = None,
+) -> M | None:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
         for error in exc.errors(include_url=False):
-            out.problems.append(_problem_from(error, model, parsed, rel))
+            if drop is None or not drop(error):  # type: ignore[arg-type]
+                out.problems.append(_problem_from(error, model, parsed, rel))
         return None
     except (
         RecursionError,
@@ -501,6 +638,10 @@ def _problem_from(error: Any, model: type[BaseModel], parsed: Parsed, rel: str) 
         return Problem(rel, line, name, f"“{shown}”应大于等于 {ctx.get('ge')} (too small)")
     if kind == "less_than_equal":
         return Problem(rel, line, name, f"“{shown}”应小于等于 {ctx.get('le')} (too large)")
+    if kind == "string_pattern_mismatch" and "http" not in str(ctx.get("pattern", "")):
+        return Problem(
+            rel, line, name, f"“{shown}”只能用小写字母、数字和 - (not an id)", "e.g. luochuan"
+        )
     if kind == "string_pattern_mismatch":
         return Problem(
             rel, line, name, f"“{shown}”不是有效网址 (not a URL)", "start it with http:// or https://"

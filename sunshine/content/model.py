@@ -37,7 +37,7 @@ ItemType = Literal[
 ITEM_TYPES: tuple[str, ...] = ItemType.__args__  # type: ignore[attr-defined]
 ItemStatus = Literal["在办", "暂停", "已取消", "已下放"]
 ITEM_STATUSES: tuple[str, ...] = ItemStatus.__args__  # type: ignore[attr-defined]
-ChangeAction = Literal["新增", "保留", "调整", "取消", "下放", "承接"]
+ChangeAction = Literal["新增", "保留", "调整", "取消", "下放", "合并", "承接"]
 Audience = Literal["自然人", "法人", "自然人和法人"]
 AUDIENCES: tuple[str, ...] = Audience.__args__  # type: ignore[attr-defined]
 MaterialForm = Literal["原件", "复印件", "原件和复印件", "电子件"]
@@ -141,8 +141,27 @@ class ReformRound(Record):
     document: str | None = Field(None, title="文件")
 
 
+#: A center's id (中心标识): a county's folder name under centers/, or the root's ``id``; its URL prefix.
+CenterId = Annotated[str, Field(pattern=r"^[a-z0-9-]+$", description="小写字母、数字和 -，如 luochuan")]
+
+#: The licence of the open data (/data/) when site.yaml names none.
+DEFAULT_DATA_LICENSE = ("知识共享署名 4.0 国际许可协议（CC BY 4.0）", "https://creativecommons.org/licenses/by/4.0/deed.zh-hans")
+
+
+class DataLicense(Record):
+    model_config = ConfigDict(title="开放数据许可")
+    name: str = Field(DEFAULT_DATA_LICENSE[0], title="许可协议名称")
+    url: Url | None = Field(DEFAULT_DATA_LICENSE[1], title="许可协议网址")
+
+
 class Site(Record):
     model_config = ConfigDict(title="政务服务中心 (site.yaml)")
+    id: CenterId | None = Field(
+        None,
+        title="中心标识",
+        description="仅内容根目录的 site.yaml：市中心的标识（默认 city），不得与 centers 中的县级中心重复；"
+        "县级中心的标识就是它在 centers/ 下的目录名",
+    )
     name: str = Field(title="中心名称")
     short_name: str | None = Field(None, title="简称")
     level: SiteLevel = Field(title="层级")
@@ -156,6 +175,13 @@ class Site(Record):
     identifiers: Identifiers = Field(default_factory=Identifiers, title="网站标识")
     feedback: FeedbackSettings = Field(default_factory=FeedbackSettings, title="互动设置")
     reform_rounds: list[ReformRound] = Field(default_factory=list, title="清理整顿轮次")
+    centers: list[str] = Field(
+        default_factory=list,
+        title="县级中心",
+        description="仅内容根目录的 site.yaml：centers/ 下每个县级中心的目录名，按门户显示的顺序；"
+        "有 centers/ 目录时必填，且其中每个目录都要列出",
+    )
+    data_license: DataLicense = Field(default_factory=DataLicense, title="开放数据许可")
 
 
 # --- departments/<id>.yaml ---------------------------------------------------
@@ -321,6 +347,11 @@ class Item(Identified):
     model_config = ConfigDict(title="事项 (items/<id>.yaml)")
     name: str = Field(title="事项名称")
     code: str = Field(title="事项编码", description="所有事项之间不得重复")
+    base: str | None = Field(
+        None,
+        title="基本目录事项",
+        description="catalog/ 下的基本目录 id：本事项（实施清单）继承该条目中本文件没有写的字段",
+    )
     type: ItemType = Field(title="事项类型")
     department: str = Field(
         title="实施主体", description="单位 id：必须是 departments/ 下已有的文件名（不含 .yaml）"
@@ -376,10 +407,23 @@ class Item(Identified):
         """办件类型 as shown: the one written, else 即办件 for a promise of 0 days and 承诺件 otherwise."""
         return self.handling or ("即办件" if self.time_limit.promised == 0 else "承诺件")
 
+    _local_materials: tuple[int, ...] = PrivateAttr(default=())
+    _inherited: frozenset[str] = PrivateAttr(default=frozenset())
+
     @property
     def withdrawn(self) -> bool:
         """Cancelled or devolved: still disclosed, but not offered for application."""
         return self.status in ("已取消", "已下放")
+
+    @property
+    def local_materials(self) -> list[Material]:
+        """地方自设材料: materials of an item with ``base`` whose names are not in its catalog entry."""
+        return [self.materials[i] for i in self._local_materials]
+
+    @property
+    def inherited_keys(self) -> frozenset[str]:
+        """The keys an item with ``base`` took from its catalog entry rather than setting them itself."""
+        return self._inherited
 
     def form_paths(self) -> list[tuple[str, str]]:
         """Every (field path, forms/ path) this item references, for the existence check."""
@@ -392,6 +436,42 @@ class Item(Identified):
         if self.result and self.result.sample:
             refs.append(("result.sample", self.result.sample))
         return refs
+
+
+# --- catalog/<id>.yaml ------------------------------------------------------
+
+
+class CatalogTimeLimit(Record):
+    model_config = ConfigDict(title="法定时限")
+    legal: NonNegInt | None = Field(
+        None, title="法定办结时限（工作日）", description="实施清单的承诺时限不得超过它；null 表示无法定时限"
+    )
+
+
+class CatalogEntry(Identified):
+    """基本目录: one base item shared by the centers; their items name it with ``base`` and inherit it."""
+
+    model_config = ConfigDict(title="基本目录事项 (catalog/<id>.yaml)")
+    name: str = Field(title="事项名称")
+    code: str = Field(title="基本编码", description="所有基本目录事项之间不得重复")
+    type: ItemType = Field(title="事项类型")
+    audience: Audience | None = Field(None, title="服务对象")
+    basis: list[Basis] = Field(min_length=1, title="设定依据")
+    conditions: str | None = Field(None, title="受理条件（Markdown）")
+    materials: list[Material] = Field(default_factory=list, title="申请材料")
+    process: list[Step] | None = Field(None, min_length=1, title="办理流程")
+    time_limit: CatalogTimeLimit = Field(default_factory=CatalogTimeLimit, title="法定时限")
+    fees: list[Fee] | None = Field(None, title="收费")
+    result: Result | None = Field(None, title="办理结果")
+    keywords: list[str] = Field(default_factory=list, title="关键词")
+    faq: list[Faq] = Field(default_factory=list, title="常见问题")
+
+
+#: Keys an item with ``base`` inherits from its catalog entry when it does not set them itself
+#: (``time_limit`` is merged key by key: ``legal`` from the catalog, ``promised`` from the item).
+INHERITED_KEYS: tuple[str, ...] = tuple(
+    k for k in CatalogEntry.model_fields if k not in ("code", "time_limit")
+)
 
 
 # --- news/*.md and pages/*.md -------------------------------------------------
@@ -448,6 +528,7 @@ RECORD_MODELS: dict[str, type[BaseModel]] = {
     "department": Department,
     "window": Window,
     "item": Item,
+    "catalog": CatalogEntry,
     "news": News,
     "page": Page,
 }

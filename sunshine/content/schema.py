@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel, TypeAdapter
 
-from .model import Department, Item, News, Page, Site, Synonyms, Window
+from .model import INHERITED_KEYS, CatalogEntry, Department, Item, News, Page, Site, Synonyms, Window
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -39,7 +39,16 @@ SCHEMA_KINDS: dict[str, tuple[type[BaseModel], str, str]] = {
         "code 在所有事项中唯一；time_limit.promised ≤ time_limit.legal；"
         "online.depth 为 4 时 visits 必须为 0；"
         "materials[].template、materials[].sample、result.sample 必须是 forms/ 下已有的文件；"
-        "changes[].round 必须在 site.yaml 的 reform_rounds 中定义；日期必须真实存在（YYYY-MM-DD）。",
+        "changes[].round 必须在 site.yaml 的 reform_rounds 中定义；日期必须真实存在（YYYY-MM-DD）。"
+        "写了 base 的事项（实施清单）继承 catalog/<base>.yaml 中本文件没有写的字段，"
+        "自身必填 code、department、status、time_limit.promised、updated；"
+        "承诺时限不得超过基本目录的法定时限，type 须与基本目录一致。",
+    ),
+    "catalog": (
+        CatalogEntry,
+        "catalog/<id>.yaml",
+        "基本目录：文件名即基本目录 id，供各中心事项的 base 引用；code（基本编码）在基本目录中唯一；"
+        "materials[].template 等须是内容根目录 forms/ 下已有的文件。",
     ),
     "news": (
         News,
@@ -64,6 +73,8 @@ def record_schema(kind: str) -> dict[str, Any]:
         model, where, rules = SCHEMA_KINDS[kind]
         schema = model.model_json_schema(mode="validation")
         schema["description"] = f"{where}。{rules}"
+        if kind == "item":
+            _inheritable_when_based(schema)
     _loosen_text(schema)
     return {"$schema": SCHEMA_DIALECT, "$id": f"{kind}.schema.json", **schema}
 
@@ -80,6 +91,15 @@ def write_schemas(dest_dir: Path) -> list[Path]:
         )
         written.append(path)
     return written
+
+
+def _inheritable_when_based(schema: dict[str, Any]) -> None:
+    """Keys a catalog entry can give are required only of an item without ``base``."""
+    required = schema.get("required", [])
+    inheritable = [k for k in required if k in INHERITED_KEYS]
+    schema["required"] = [k for k in required if k not in INHERITED_KEYS]
+    # An alternative (not if/then): editors then report a typo as the unknown key, not as a missing one.
+    schema["anyOf"] = [{"required": ["base"]}, {"required": inheritable}]
 
 
 def _loosen_text(node: Any) -> None:

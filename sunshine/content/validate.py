@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import PurePosixPath
 from typing import Any, Protocol, cast
 
 from .load import Loaded, _dotted
-from .model import Department, Item, News, Page, Window
+from .model import CatalogEntry, Department, Item, News, Page, Window
 from .problems import ContentError, Problem
-from .tree import Content
+from .tree import Content, merge_synonyms
 
 KeyPath = tuple[str | int, ...]
 
@@ -35,20 +36,68 @@ class _Report(Protocol):
 
 
 def validate(loaded: Loaded) -> Content:
-    """Check ``loaded`` and return the linked :class:`Content`; raise ContentError listing every error."""
+    """Check ``loaded`` and return the linked :class:`Content`; raise ContentError listing every error.
+
+    A city-wide tree is checked as a whole: the catalog, the root center and
+    every county, with item codes unique across all of them; every problem of
+    a county names its file from the root (``centers/<id>/items/x.yaml``).
+    """
+    from .city import root_center_id
+
     problems = list(loaded.problems)
+    codes: dict[str, str] = {}
+    catalog = cast(dict[str, CatalogEntry], loaded.records["catalog"])
+    _check_catalog(loaded, problems)
+    root = _validate_center(loaded, problems, codes, catalog, fallback_rounds=None)
+    root_rounds = _known_rounds(loaded, None)
+    counties: dict[str, Content | None] = {}
+    for cid, center in loaded.centers.items():
+        counties[cid] = _validate_center(center, problems, codes, catalog, fallback_rounds=root_rounds)
+
+    errors = [p for p in problems if p.severity == "error"]
+    warnings = sorted(p for p in problems if p.severity == "warning")
+    if errors or root is None or any(c is None for c in counties.values()):
+        raise ContentError(
+            errors or [Problem("site.yaml", None, "", "site.yaml 无法读取 (unreadable)")], warnings
+        )
+    root.warnings = warnings
+    root.center_id = root_center_id(loaded)
+    root.catalog = dict(sorted(catalog.items()))
+    for cid, county in counties.items():
+        assert county is not None
+        county.center_id = cid
+        county.url_prefix = f"/{cid}"
+        county.catalog = root.catalog
+        county.city = root
+        # A county's search knows the city's synonyms too (CONTENT-SPEC: merged with the root's).
+        county.synonyms = merge_synonyms(root.synonyms, county.synonyms)
+        root.centers[cid] = county
+    return root
+
+
+def _validate_center(
+    loaded: Loaded,
+    problems: list[Problem],
+    codes: dict[str, str],
+    catalog: dict[str, CatalogEntry],
+    fallback_rounds: set[int] | None,
+) -> Content | None:
+    """Check one center; add its problems (paths from the root of the tree) to ``problems``."""
+    prefix = loaded.prefix
+    if prefix:
+        problems.extend(replace(p, path=prefix + p.path) for p in loaded.problems)
 
     def at(source: str, path: KeyPath, message: str, hint: str = "", severity: str = "error") -> None:
         parsed = loaded.parsed.get(source)
         line = parsed.line(path) if parsed else None
-        problems.append(Problem(source, line, _dotted(path), message, hint, severity))
+        problems.append(Problem(prefix + source, line, _dotted(path), message, hint, severity))
 
-    _check_references(loaded, at)
+    _check_references(loaded, at, codes, fallback_rounds)
     _check_site(loaded, at)
     items = cast(dict[str, Item], loaded.records["items"])
     windows = cast(dict[str, Window], loaded.records["windows"])
     for item in items.values():
-        _check_item(item, at)
+        _check_item(item, at, catalog)
         _check_item_windows(item, windows, at)
     _check_windows(windows, at)
     for record in cast(dict[str, News], loaded.records["news"]).values():
@@ -60,13 +109,8 @@ def validate(loaded: Loaded) -> Content:
                 "rename the file or correct the date",
                 severity="warning",
             )
-
-    errors = [p for p in problems if p.severity == "error"]
-    warnings = sorted(p for p in problems if p.severity == "warning")
-    if errors or loaded.site is None:
-        raise ContentError(
-            errors or [Problem("site.yaml", None, "", "site.yaml 无法读取 (unreadable)")], warnings
-        )
+    if loaded.site is None:
+        return None
     departments = cast(dict[str, Department], loaded.records["departments"])
     return Content(
         root=loaded.root,
@@ -78,19 +122,24 @@ def validate(loaded: Loaded) -> Content:
         pages=cast(dict[str, Page], dict(sorted(loaded.records["pages"].items()))),
         forms=loaded.forms,
         synonyms=loaded.synonyms,
-        warnings=warnings,
     )
 
 
 # --- references, on raw data --------------------------------------------------
 
 
-def _check_references(loaded: Loaded, at: _Report) -> None:
-    """Every id, round and form path that a window or item names exists; item codes are unique."""
+def _check_references(
+    loaded: Loaded, at: _Report, codes: dict[str, str], fallback_rounds: set[int] | None = None
+) -> None:
+    """Every id, round and form path that a window or item names exists; item codes are unique.
+
+    ``codes`` (code → file, from the root of the tree) is shared by every center
+    of a city-wide tree: a code is unique across all of them.
+    """
     departments = loaded.ids["departments"]
     windows = loaded.ids["windows"]
     forms = set(loaded.forms)
-    rounds = _known_rounds(loaded)
+    rounds = _known_rounds(loaded, fallback_rounds)
 
     def dangling(source: str, data: object, key: str, known: set[str], label: str, folder: str) -> None:
         for path, ref in _texts(data, key):
@@ -101,21 +150,21 @@ def _check_references(loaded: Loaded, at: _Report) -> None:
     for source, data in loaded.raw["windows"].values():
         dangling(source, data, "departments", departments, "单位", "departments")
 
-    codes: dict[str, str] = {}
     for source, data in sorted(loaded.raw["items"].values(), key=lambda entry: entry[0]):
         dangling(source, data, "department", departments, "单位", "departments")
         dangling(source, data, "windows", windows, "窗口", "windows")
         dangling(source, data, "joint", departments, "联办机构", "departments")
+        shown = loaded.prefix + source
         for path, code in _texts(data, "code"):
             if code in codes:
                 at(
                     source,
                     path,
                     f"事项编码“{code}”与 {codes[code]} 重复 (duplicate code)",
-                    f"{codes[code]} and {source} both use it; every item needs its own code",
+                    f"{codes[code]} and {shown} both use it; every item needs its own code",
                 )
             else:
-                codes[code] = source
+                codes[code] = shown
         if rounds is not None:
             for path, number in _texts(data, "changes", "*", "round"):
                 if _as_int(number) not in rounds:
@@ -131,15 +180,22 @@ def _check_references(loaded: Loaded, at: _Report) -> None:
                 at(source, path, *problem)
 
 
-def _known_rounds(loaded: Loaded) -> set[int] | None:
-    """The reform round numbers site.yaml defines; None when site.yaml is unusable (nothing to check)."""
+def _known_rounds(loaded: Loaded, fallback: set[int] | None) -> set[int] | None:
+    """The reform round numbers site.yaml defines; None when site.yaml is unusable (nothing to check).
+
+    A county center that defines none works with the root's (``fallback``).
+    """
     if loaded.site is not None:
-        return {r.round for r in loaded.site.reform_rounds}
-    if loaded.site_raw is None:
+        own = {r.round for r in loaded.site.reform_rounds}
+    elif loaded.site_raw is None:
         return None
-    return {
-        n for _, v in _texts(loaded.site_raw, "reform_rounds", "*", "round") if (n := _as_int(v)) is not None
-    }
+    else:
+        own = {
+            n
+            for _, v in _texts(loaded.site_raw, "reform_rounds", "*", "round")
+            if (n := _as_int(v)) is not None
+        }
+    return own if own or fallback is None else fallback
 
 
 def _texts(data: Any, *keys: str) -> Iterator[tuple[KeyPath, str]]:
@@ -201,6 +257,32 @@ def _nearest(name: str, known: set[str], folder: str) -> str:
     return f'did you mean "{close[0]}"?' if close else f"create {folder}/{name}.yaml or fix the id"
 
 
+def _check_catalog(loaded: Loaded, problems: list[Problem]) -> None:
+    """基本目录: codes unique among the entries; the forms they name exist in the root's forms/."""
+    forms = set(loaded.forms)
+    codes: dict[str, str] = {}
+
+    def at(source: str, path: KeyPath, message: str, hint: str = "") -> None:
+        parsed = loaded.parsed.get(source)
+        problems.append(Problem(source, parsed.line(path) if parsed else None, _dotted(path), message, hint))
+
+    for source, data in sorted(loaded.raw["catalog"].values(), key=lambda entry: entry[0]):
+        for path, code in _texts(data, "code"):
+            if code in codes:
+                at(
+                    source,
+                    path,
+                    f"基本编码“{code}”与 {codes[code]} 重复 (duplicate catalog code)",
+                    f"{codes[code]} and {source} both use it; every catalog entry needs its own code",
+                )
+            else:
+                codes[code] = source
+        for path, ref in _form_refs(data):
+            problem = _form_problem(ref, forms)
+            if problem:
+                at(source, path, *problem)
+
+
 # --- rules within a valid record, and warnings ---------------------------------
 
 
@@ -220,10 +302,51 @@ def _check_site(loaded: Loaded, at: _Report) -> None:
         seen.add(entry.round)
 
 
-def _check_item(item: Item, at: _Report) -> None:
+def _check_implementation(item: Item, entry: CatalogEntry, at: _Report) -> bool:
+    """The rules of ``base``: same type, promised within the catalog's legal limit; 地方自设材料 warned.
+
+    Returns whether the promised limit broke the catalog's (the item's own check is then not repeated).
+    """
+    src = item.file
+    if "type" not in item.inherited_keys and item.type != entry.type:
+        at(
+            src,
+            ("type",),
+            f"事项类型“{item.type}”与基本目录 catalog/{entry.id}.yaml 的“{entry.type}”不一致 "
+            "(type differs from the catalog)",
+            "delete type here to inherit it, or correct it",
+        )
+    legal = entry.time_limit.legal
+    over = legal is not None and item.time_limit.promised > legal
+    if over:
+        at(
+            src,
+            ("time_limit", "promised"),
+            f"承诺时限 {item.time_limit.promised} 天超过基本目录 catalog/{entry.id}.yaml "
+            f"的法定时限 {legal} 天 (promised must not exceed the catalog's legal limit)",
+            "a promise may only shorten the legal time limit",
+        )
+    for material in item.local_materials:
+        index = item.materials.index(material)
+        at(
+            src,
+            ("materials", index, "name"),
+            f"申请材料“{material.name}”不在基本目录 catalog/{entry.id}.yaml 中：地方自设材料 "
+            "(material not in the catalog)",
+            "citizens are asked for more here than the catalog lists; the comparison page marks it",
+            severity="warning",
+        )
+    return over
+
+
+def _check_item(item: Item, at: _Report, catalog: dict[str, CatalogEntry] | None = None) -> None:
     src = item.file
     limit = item.time_limit
-    if limit.legal is not None and limit.promised > limit.legal:
+    entry = (catalog or {}).get(item.base or "")
+    over_catalog = _check_implementation(item, entry, at) if entry is not None else False
+    if limit.legal is not None and limit.promised > limit.legal and not (
+        over_catalog and limit.legal == entry.time_limit.legal  # type: ignore[union-attr]
+    ):
         at(
             src,
             ("time_limit", "promised"),

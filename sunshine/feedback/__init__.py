@@ -1,11 +1,11 @@
-"""Online consultation, complaints, suggestions and evaluation (server mode, issue 4).
+"""Online consultation, complaints, suggestions and evaluation.
 
 The static site links to ``{server_url}/feedback/new?kind=…&item=<id>``; this
 package answers those links.  A citizen's message is committed to the
 database before the receipt is shown, and every refusal keeps what they typed.
 
 Layout: :mod:`.models` (schema), :mod:`.db` (engine, sessions, Alembic),
-:mod:`.cases` (submission and workflow), :mod:`.audit`, :mod:`.auth`,
+:mod:`.messages` (submission and workflow), :mod:`.audit`, :mod:`.auth`,
 :mod:`.security`, :mod:`.forms`, and the two blueprints :mod:`.citizen`
 (``/feedback/``) and :mod:`.admin` (``/admin/``).
 """

@@ -1,7 +1,7 @@
-"""The staff pages under /admin/: sign-in, the case list with filters, a case's page and its actions.
+"""The staff pages under /admin/: sign-in, the message list with filters, a message's page and its actions.
 
 Access: 管理员 see and handle everything; 部门办理员 see and handle their own
-department's cases only; 监察员 see everything and handle nothing (they 催办,
+department's messages only; 监察员 see everything and handle nothing (they 催办,
 see :mod:`sunshine.feedback.supervision`).  Anonymous visitors are turned
 away by :mod:`sunshine.feedback.auth` before any view here runs.
 """
@@ -14,7 +14,7 @@ from flask import Blueprint, Flask, abort, flash, redirect, render_template, req
 from sqlalchemy import func, select
 
 from ..store import get_content
-from . import audit, auth, cases, security
+from . import audit, auth, messages, security
 from .citizen import attachments_dir
 from .db import get_session
 from .forms import ActionForm, LoginForm, field_problems, options
@@ -26,7 +26,7 @@ from .models import (
     STATUSES,
     Attachment,
     AuditEntry,
-    Case,
+    Message,
     User,
 )
 
@@ -59,7 +59,7 @@ def _safe_next(target: str | None) -> str:
     """Only a path on this site under /admin/ (never another host) after signing in."""
     if target and target.startswith("/admin/") and not target.startswith("//") and "\\" not in target:
         return target
-    return url_for("admin.cases")
+    return url_for("admin.messages")
 
 
 @bp.route("/logout", methods=["POST"])
@@ -74,36 +74,38 @@ def logout() -> Any:
 
 
 def _scoped(query: Any, user: User) -> Any:
-    """Limit a Case query to what ``user`` may see."""
+    """Limit a Message query to what ``user`` may see."""
     if user.role == ROLE_HANDLER:
-        return query.where(Case.department_id == user.department_id)
+        return query.where(Message.department_id == user.department_id)
     return query
 
 
 @bp.route("/")
-def cases_list() -> str:
+def messages_list() -> str:
     user = _user()
     filters = {
         "status": request.args.get("status", ""),
         "kind": request.args.get("kind", ""),
         "department": request.args.get("department", ""),
     }
-    query = _scoped(select(Case), user)
+    query = _scoped(select(Message), user)
     if filters["status"] in STATUSES:
-        query = query.where(Case.status == filters["status"])
+        query = query.where(Message.status == filters["status"])
     if filters["kind"] in KINDS:
-        query = query.where(Case.kind == filters["kind"])
+        query = query.where(Message.kind == filters["kind"])
     if filters["department"]:
-        query = query.where(Case.department_id == filters["department"])
+        query = query.where(Message.department_id == filters["department"])
     db = get_session()
     total = db.scalar(select(func.count()).select_from(query.subquery())) or 0
     page = max(1, request.args.get("page", 1, type=int) or 1)
     rows = db.scalars(
-        query.order_by(Case.created_at.desc(), Case.id.desc()).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
+        query.order_by(Message.created_at.desc(), Message.id.desc())
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
     ).all()
     return render_template(
-        "admin/cases.html",
-        cases=rows,
+        "admin/messages.html",
+        messages=rows,
         total=total,
         page=page,
         pages=max(1, -(-total // PAGE_SIZE)),
@@ -114,8 +116,8 @@ def cases_list() -> str:
     )
 
 
-# The list is the staff home page; "cases" is the name other blueprints link to.
-bp.add_url_rule("/", endpoint="cases", view_func=cases_list)
+# The list is the staff home page; "messages" is the name other blueprints link to.
+bp.add_url_rule("/", endpoint="messages", view_func=messages_list)
 
 
 def _user() -> User:
@@ -125,59 +127,59 @@ def _user() -> User:
     return user
 
 
-def _visible_case(number: str) -> Case:
+def _visible_message(number: str) -> Message:
     user = _user()
-    case = get_session().scalar(select(Case).where(Case.number == number))
-    if case is None or not user.can_see(case):
+    message = get_session().scalar(select(Message).where(Message.number == number))
+    if message is None or not user.can_see(message):
         abort(404)
-    return case
+    return message
 
 
-@bp.route("/cases/<number>")
-def case_detail(number: str) -> str:
-    case = _visible_case(number)
+@bp.route("/messages/<number>")
+def message_detail(number: str) -> str:
+    message = _visible_message(number)
     user = _user()
     form = ActionForm()
-    form.department.choices = _department_choices(case)
-    form.reply.data = case.reply or ""
-    form.public.data = case.public
+    form.department.choices = _department_choices(message)
+    form.reply.data = message.reply or ""
+    form.public.data = message.public
     return render_template(
-        "admin/case.html",
-        case=case,
+        "admin/message.html",
+        message=message,
         form=form,
-        actions=cases.available_actions(case, user),
-        timeline=audit.timeline(get_session(), case, public=False),
+        actions=messages.available_actions(message, user),
+        timeline=audit.timeline(get_session(), message, public=False),
         content=get_content(),
     )
 
 
-def _department_choices(case: Case) -> list[Any]:
+def _department_choices(message: Message) -> list[Any]:
     return options(
         (d.id, d.name)
         for d in sorted(get_content().departments.values(), key=lambda d: d.id)
-        if d.id != case.department_id
+        if d.id != message.department_id
     )
 
 
-@bp.route("/cases/<number>/act", methods=["POST"])
-def case_act(number: str) -> Any:
-    case = _visible_case(number)
+@bp.route("/messages/<number>/act", methods=["POST"])
+def message_act(number: str) -> Any:
+    message = _visible_message(number)
     user = _user()
     form = ActionForm()
-    form.department.choices = _department_choices(case)
+    form.department.choices = _department_choices(message)
     if not form.validate():
-        for _, message in field_problems(form):
-            flash(message, "error")
-        return redirect(url_for("admin.case_detail", number=number), 303)
+        for _, problem in field_problems(form):
+            flash(problem, "error")
+        return redirect(url_for("admin.message_detail", number=number), 303)
     department = form.department.data or ""
     if form.action.data == "transfer" and department not in get_content().departments:
         flash("请选择列表中的承办单位", "error")
-        return redirect(url_for("admin.case_detail", number=number), 303)
+        return redirect(url_for("admin.message_detail", number=number), 303)
     db = get_session()
     try:
-        cases.act(
+        messages.act(
             db,
-            case,
+            message,
             user,
             form.action.data or "",
             reason=form.reason.data or "",
@@ -186,12 +188,12 @@ def case_act(number: str) -> Any:
             public=bool(form.public.data),
         )
         db.commit()
-    except cases.WorkflowError as exc:
+    except messages.WorkflowError as exc:
         db.rollback()
         flash(str(exc), "error")
     else:
         flash(f"已{audit_label(form.action.data or '')}", "success")
-    return redirect(url_for("admin.case_detail", number=number), 303)
+    return redirect(url_for("admin.message_detail", number=number), 303)
 
 
 def audit_label(action: str) -> str:
@@ -206,8 +208,8 @@ def attachment(attachment_id: int) -> Any:
     item = db.get(Attachment, attachment_id)
     if item is None:
         abort(404)
-    _visible_case(item.case.number)
-    audit.record(db, "download_attachment", _user(), case=item.case, target=f"attachment:{item.id}")
+    _visible_message(item.message.number)
+    audit.record(db, "download_attachment", _user(), message=item.message, target=f"attachment:{item.id}")
     db.commit()
     return send_file(
         attachments_dir() / item.stored_name,

@@ -1,6 +1,6 @@
-"""The audit log: every action on a case or an account, with who, when and the fields before and after.
+"""The audit log: every action on a message or an account, with who, when and the fields before and after.
 
-The citizen's timeline of a case is read from here too (:func:`timeline`), so
+The citizen's timeline of a message is read from here too (:func:`timeline`), so
 what a citizen sees and what a supervisor audits can never disagree.
 """
 
@@ -14,7 +14,7 @@ from flask import has_request_context, request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .models import TIMELINE_ACTIONS, AuditEntry, Case, User, utcnow
+from .models import TIMELINE_ACTIONS, AuditEntry, Message, User, utcnow
 
 CITIZEN = "群众"
 COMMAND_LINE = "命令行"
@@ -34,7 +34,7 @@ def record(
     action: str,
     actor: User | str,
     *,
-    case: Case | None = None,
+    message: Message | None = None,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     note: str | None = None,
@@ -43,7 +43,7 @@ def record(
     """Add an audit entry to the session's transaction (it commits or rolls back with the action)."""
     entry = AuditEntry(
         user=actor if isinstance(actor, User) else None,
-        case=case,
+        message=message,
         **fields(action, actor, before=before, after=after, note=note, target=target),
     )
     session.add(entry)
@@ -59,7 +59,7 @@ def fields(
     note: str | None = None,
     target: str | None = None,
 ) -> dict[str, Any]:
-    """An audit entry's own columns (not its links to a user or a case), stamped now.
+    """An audit entry's own columns (not its links to a user or a message), stamped now.
 
     :func:`record` adds them to the ORM session; the citizen's submission, which
     writes its rows with prepared statements, inserts them as they are.
@@ -76,9 +76,11 @@ def fields(
     }
 
 
-def timeline(session: Session, case: Case, *, public: bool = True) -> list[AuditEntry]:
-    """The case's history, oldest first; ``public`` keeps only what the citizen may see."""
-    query = select(AuditEntry).where(AuditEntry.case_id == case.id).order_by(AuditEntry.at, AuditEntry.id)
+def timeline(session: Session, message: Message, *, public: bool = True) -> list[AuditEntry]:
+    """The message's history, oldest first; ``public`` keeps only what the citizen may see."""
+    query = (
+        select(AuditEntry).where(AuditEntry.message_id == message.id).order_by(AuditEntry.at, AuditEntry.id)
+    )
     if public:
         query = query.where(AuditEntry.action.in_(TIMELINE_ACTIONS))
     return list(session.scalars(query))

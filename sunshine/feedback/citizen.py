@@ -32,14 +32,14 @@ from werkzeug.exceptions import TooManyRequests
 
 from ..content import Content
 from ..store import get_content
-from . import audit, cases, security
+from . import audit, messages, security
 from .db import get_session
 from .forms import KIND_HELP, FeedbackForm, RateReplyForm, TrackForm, field_problems
-from .models import KINDS, RATINGS, Case
+from .models import KINDS, RATINGS, Message
 
 bp = Blueprint("feedback", __name__, url_prefix="/feedback")
 
-#: How many case numbers one browser session may view without re-entering the code.
+#: How many message numbers one browser session may view without re-entering the code.
 TRACKED_MAX = 20
 
 
@@ -188,7 +188,7 @@ def new() -> Any:
         form.started.data = security.fill_token()
         return _render_form(form, 400)
     content = get_content()
-    data = cases.Submission(
+    data = messages.Submission(
         kind=form.kind_value,
         title=(form.title.data or "").strip(),
         body=(form.body.data or "").strip(),
@@ -202,13 +202,13 @@ def new() -> Any:
     )
     _route(data)
     db = get_session()
-    files: list[cases.StoredFile] = []
+    files: list[messages.StoredFile] = []
     committing = False
     try:
         upload = form.attachment.data
         if upload is not None and getattr(upload, "filename", ""):
-            files.append(cases.store_upload(upload.stream, upload.filename, attachments_dir()))
-        receipt = cases.submit(db, data, content.site.feedback, files)
+            files.append(messages.store_upload(upload.stream, upload.filename, attachments_dir()))
+        receipt = messages.submit(db, data, content.site.feedback, files)
         committing = True
         db.commit()
     except (SQLAlchemyError, OSError):
@@ -227,8 +227,8 @@ def new() -> Any:
     return redirect(url_for("feedback.receipt", number=receipt.number), 303)
 
 
-def _route(data: cases.Submission) -> None:
-    """Fill in the department from the item or window named, so the case reaches someone who can act."""
+def _route(data: messages.Submission) -> None:
+    """Fill in the department from the item or window named, so the message reaches someone who can act."""
     content = get_content()
     if data.department_id:
         return
@@ -257,17 +257,17 @@ def receipt(number: str) -> str:
     shown = session.get("receipt")
     code = None
     if shown and shown.get("number") == number:
-        code = cases.format_code(shown["code"])
+        code = messages.format_code(shown["code"])
         session.pop("receipt")
-    case = _case_or_404(number)
-    return render_template("feedback/receipt.html", case=case, code=code)
+    message = _message_or_404(number)
+    return render_template("feedback/receipt.html", message=message, code=code)
 
 
-def _case_or_404(number: str) -> Case:
-    case = get_session().scalar(select(Case).where(Case.number == number))
-    if case is None:
+def _message_or_404(number: str) -> Message:
+    message = get_session().scalar(select(Message).where(Message.number == number))
+    if message is None:
         abort(404)
-    return case
+    return message
 
 
 @bp.route("/track", methods=["GET", "POST"])
@@ -275,10 +275,10 @@ def track() -> Any:
     form = TrackForm()
     problems: list[tuple[str, str]] = []
     if form.validate_on_submit():
-        case = cases.find_case(get_session(), form.number.data, form.code.data)
-        if case is not None:
-            _remember(case.number)
-            return redirect(url_for("feedback.status", number=case.number), 303)
+        message = messages.find_message(get_session(), form.number.data, form.code.data)
+        if message is not None:
+            _remember(message.number)
+            return redirect(url_for("feedback.status", number=message.number), 303)
         problems = [("number", "受理编号或查询码不正确，请核对后重新输入")]
     else:
         problems = field_problems(form)
@@ -291,17 +291,17 @@ def status(number: str) -> Any:
     if number not in session.get("tracked", []):
         return redirect(url_for("feedback.track"))
     db = get_session()
-    case = _case_or_404(number)
+    message = _message_or_404(number)
     form = RateReplyForm()
     problems: list[tuple[str, str]] = []
     code = 200
     if request.method == "POST":
         if form.validate():
             try:
-                cases.rate_reply(db, case, form.satisfied.data == "1", form.comment.data or "")
+                messages.rate_reply(db, message, form.satisfied.data == "1", form.comment.data or "")
                 db.commit()
                 return redirect(url_for("feedback.status", number=number), 303)
-            except cases.WorkflowError as exc:
+            except messages.WorkflowError as exc:
                 db.rollback()
                 problems = [("satisfied", str(exc))]
         else:
@@ -309,8 +309,8 @@ def status(number: str) -> Any:
         code = 400
     return render_template(
         "feedback/status.html",
-        case=case,
-        timeline=audit.timeline(db, case),
+        message=message,
+        timeline=audit.timeline(db, message),
         form=form,
         problems=problems,
     ), code

@@ -71,6 +71,19 @@ def _sqlite_begin(connection: Any) -> None:
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the schema to ``revision`` (safe to run from several processes at once)."""
     from alembic import command
+
+    _migrate(engine, command.upgrade, revision)
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    """Take the schema back to ``revision``, keeping every row the older schema can hold."""
+    from alembic import command
+
+    _migrate(engine, command.downgrade, revision)
+
+
+def _migrate(engine: Engine, step: Any, revision: str) -> None:
+    """Run an Alembic command in one transaction: a migration that fails leaves the schema as it was."""
     from alembic.config import Config
 
     config = Config()
@@ -80,7 +93,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
             # Serialize concurrent start-ups (gunicorn workers); SQLite is serialized by BEGIN IMMEDIATE.
             connection.execute(text("SELECT pg_advisory_xact_lock(7484001)"))
         config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+        step(config, revision)
 
 
 def current_revision(engine: Engine) -> str | None:

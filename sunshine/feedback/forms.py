@@ -254,7 +254,7 @@ class ActionForm(Form):
     reason = TextAreaField("理由", [Optional(), Length(max=1000)])
     department = SelectField("转至单位", validate_choice=False)
     reply = TextAreaField("答复内容", [Optional(), Length(max=BODY_MAX)])
-    public = BooleanField("在网站公开此件问答（不含姓名、电话）")
+    public = BooleanField("在网站公开这条留言和答复（不含姓名、电话）")
 
 
 def _size(n: int) -> str:

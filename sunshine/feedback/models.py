@@ -1,14 +1,14 @@
-"""The feedback data model: citizens' messages (cases), staff users, audit log, 催办, attachments.
+"""The feedback data model: citizens' messages, staff users, audit log, 催办, attachments.
 
-Every message a citizen sends — 咨询, 投诉, 建议 or 评价 — is one :class:`Case`
+Every message a citizen sends — 咨询, 投诉, 建议 or 评价 — is one :class:`Message`
 row.  A good evaluation needs no handling and is stored closed; a bad one
-(不满意 / 非常不满意, 差评) opens a case handled like a complaint.
+(不满意 / 非常不满意, 差评) is handled like a complaint.
 
 Times are stored as naive UTC and read back as aware UTC (:class:`UTCDateTime`)
 so SQLite and PostgreSQL behave the same; dates shown to people (the date part
-of a case number, deadlines) are local dates in :data:`TIMEZONE`.
+of a message number, deadlines) are local dates in :data:`TIMEZONE`.
 
-The citizen-visible timeline of a case is its audit entries whose action is in
+The citizen-visible timeline of a message is its audit entries whose action is in
 :data:`TIMELINE_ACTIONS` — one record of what happened, not two.
 """
 
@@ -33,7 +33,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-#: The center's time zone: case numbers and deadlines use its local dates.
+#: The center's time zone: message numbers and deadlines use its local dates.
 TIMEZONE = ZoneInfo("Asia/Shanghai")
 
 # -- vocabulary ---------------------------------------------------------------
@@ -44,7 +44,7 @@ KIND_PREFIX: dict[str, str] = {"咨询": "ZX", "投诉": "TS", "建议": "JY", "
 
 #: 好差评 levels, best first; stored as the integer (5 = 非常满意).
 RATINGS: dict[int, str] = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"}
-#: Ratings at or below this are 差评: they open a case handled like a complaint.
+#: Ratings at or below this are 差评: handled like a complaint.
 BAD_RATING_MAX = 2
 
 S_NEW = "待受理"
@@ -54,7 +54,7 @@ S_ANSWERED = "已答复"
 S_CLOSED = "已办结"
 S_REJECTED = "不予受理"
 STATUSES: tuple[str, ...] = (S_NEW, S_ACCEPTED, S_IN_PROGRESS, S_ANSWERED, S_CLOSED, S_REJECTED)
-#: Statuses in which a case still waits for the center (counted against its deadline).
+#: Statuses in which a message still waits for the center (counted against its deadline).
 OPEN_STATUSES: tuple[str, ...] = (S_NEW, S_ACCEPTED, S_IN_PROGRESS)
 #: Statuses after which nothing more happens.
 FINAL_STATUSES: tuple[str, ...] = (S_CLOSED, S_REJECTED)
@@ -85,7 +85,7 @@ ACTIONS: dict[str, str] = {
     "user_passwd": "修改密码",
     "user_disable": "停用用户",
 }
-#: Audit actions a citizen sees in the timeline of their own case.
+#: Audit actions a citizen sees in the timeline of their own message.
 TIMELINE_ACTIONS: frozenset[str] = frozenset(
     {"submit", "accept", "start", "reject", "transfer", "publish_reply", "close", "citizen_rating"}
 )
@@ -143,7 +143,7 @@ class Base(DeclarativeBase):
 
 
 class User(Base):
-    """A staff account.  部门办理员 see their department's cases only; 监察员 read all and send 催办."""
+    """A staff account.  部门办理员 see their department's messages only; 监察员 read all and send 催办."""
 
     __tablename__ = "feedback_user"
 
@@ -157,23 +157,23 @@ class User(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
-    def can_see(self, case: Case) -> bool:
-        return self.role != ROLE_HANDLER or case.department_id == self.department_id
+    def can_see(self, message: Message) -> bool:
+        return self.role != ROLE_HANDLER or message.department_id == self.department_id
 
-    def can_handle(self, case: Case) -> bool:
-        """May change the case (accept, reply, transfer …): admins anywhere, handlers in their department."""
+    def can_handle(self, message: Message) -> bool:
+        """May change the message (accept, reply, transfer …): admins anywhere, handlers in theirs."""
         if self.role == ROLE_ADMIN:
             return True
-        return self.role == ROLE_HANDLER and case.department_id == self.department_id
+        return self.role == ROLE_HANDLER and message.department_id == self.department_id
 
 
-class Case(Base):
+class Message(Base):
     """One message from a citizen and everything the center did with it."""
 
-    __tablename__ = "feedback_case"
+    __tablename__ = "feedback_message"
     __table_args__ = (
-        Index("ix_feedback_case_status_kind", "status", "kind"),
-        Index("ix_feedback_case_department_status", "department_id", "status"),
+        Index("ix_feedback_message_status_kind", "status", "kind"),
+        Index("ix_feedback_message_department_status", "department_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -195,7 +195,7 @@ class Case(Base):
     #: 1–5 for 评价 (see :data:`RATINGS`), else None.
     rating: Mapped[int | None] = mapped_column(Integer)
 
-    #: The department handling the case now (转办 changes it); None = the center's own staff.
+    #: The department handling the message now (转办 changes it); None = the center's own staff.
     department_id: Mapped[str | None] = mapped_column(String(64), index=True)
 
     # Private: asked for, never published.
@@ -217,7 +217,7 @@ class Case(Base):
     reply_by_id: Mapped[int | None] = mapped_column(ForeignKey("feedback_user.id"))
     #: Staff chose to publish the question and reply on the public site (公开).
     public: Mapped[bool] = mapped_column(Boolean, default=False)
-    #: When the case was made public on the site (kept apart from answered_at).
+    #: When the message was made public on the site (kept apart from answered_at).
     published_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     # The citizen's verdict on the reply.
@@ -226,9 +226,9 @@ class Case(Base):
     citizen_rated_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     attachments: Mapped[list[Attachment]] = relationship(
-        back_populates="case", order_by="Attachment.id", cascade="all, delete-orphan"
+        back_populates="message", order_by="Attachment.id", cascade="all, delete-orphan"
     )
-    urges: Mapped[list[Urge]] = relationship(back_populates="case", order_by="Urge.id")
+    urges: Mapped[list[Urge]] = relationship(back_populates="message", order_by="Urge.id")
     reply_by: Mapped[User | None] = relationship()
 
     @property
@@ -250,7 +250,7 @@ class Attachment(Base):
     __tablename__ = "feedback_attachment"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("feedback_case.id"), index=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("feedback_message.id"), index=True)
     stored_name: Mapped[str] = mapped_column(String(64), unique=True)
     original_name: Mapped[str] = mapped_column(String(255))
     mimetype: Mapped[str] = mapped_column(String(64))
@@ -258,23 +258,23 @@ class Attachment(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    case: Mapped[Case] = relationship(back_populates="attachments")
+    message: Mapped[Message] = relationship(back_populates="attachments")
 
 
 class Urge(Base):
-    """催办: a supervisor (监察员) presses the handling department about an overdue or slow case."""
+    """催办: a supervisor (监察员) presses the handling department about a message that is overdue or slow."""
 
     __tablename__ = "feedback_urge"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("feedback_case.id"), index=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("feedback_message.id"), index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("feedback_user.id"))
-    #: The department urged (the case's handling department at that moment).
+    #: The department urged (the message's handling department at that moment).
     department_id: Mapped[str | None] = mapped_column(String(64))
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    case: Mapped[Case] = relationship(back_populates="urges")
+    message: Mapped[Message] = relationship(back_populates="urges")
     user: Mapped[User | None] = relationship()
 
 
@@ -290,7 +290,7 @@ class AuditEntry(Base):
     #: Who, as shown: a username, "群众" or "命令行" (kept even if the user is renamed).
     actor: Mapped[str] = mapped_column(String(64))
     action: Mapped[str] = mapped_column(String(32))
-    case_id: Mapped[int | None] = mapped_column(ForeignKey("feedback_case.id"), index=True)
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("feedback_message.id"), index=True)
     #: What else the action was about, e.g. "user:alice".
     target: Mapped[str | None] = mapped_column(String(128))
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
@@ -300,7 +300,7 @@ class AuditEntry(Base):
     ip: Mapped[str | None] = mapped_column(String(64))
 
     user: Mapped[User | None] = relationship()
-    case: Mapped[Case | None] = relationship()
+    message: Mapped[Message | None] = relationship()
 
     @property
     def label(self) -> str:

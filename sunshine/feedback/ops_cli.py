@@ -25,14 +25,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     if group is None:
         group = feedback.add_subparsers(dest="feedback_command", required=True)
     p = group.add_parser(
-        "overdue", help="list cases about to fall due, overdue, or unanswered for over three months"
+        "overdue", help="list messages about to fall due, overdue, or unanswered for over three months"
     )
     p.add_argument(
         "--db", "--database", dest="db", metavar="URL", help="database URL (default: DATABASE_URL, instance)"
     )
     p.add_argument("--instance", metavar="DIR", help="instance folder (default: Flask's)")
     p.add_argument("--content", type=Path, default=DEMO_CONTENT, help="content (deadlines, names)")
-    p.add_argument("--department", metavar="ID", help="only this department's cases")
+    p.add_argument("--department", metavar="ID", help="only this department's messages")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(func=cmd_overdue)
 
@@ -66,18 +66,18 @@ def cmd_overdue(args: argparse.Namespace) -> int:
             scope = f"（{department_name(content, args.department)}）" if args.department else ""
             print(f"督办报告 {result.now.astimezone(TIMEZONE):%Y-%m-%d %H:%M}{scope}")
             for _key, label, rows in result.buckets():
-                print(f"\n{label}：{len(rows)} 件")
+                print(f"\n{label}：{len(rows)} 条")
                 for row in rows:
-                    case = row.case
+                    message = row.message
                     if row.left < 0:
                         state = f"超期 {row.overdue_workdays} 个工作日"
                     else:
                         state = f"剩余 {row.left} 个工作日"
                     urged = f"，已催办 {row.urges} 次" if row.urges else ""
                     print(
-                        f"  {case.number}  {case.kind}  {case.status}  "
-                        f"{department_name(content, case.department_id)}  "
-                        f"答复期限 {row.due_on.isoformat()}（{state}{urged}）  {case.title}"
+                        f"  {message.number}  {message.kind}  {message.status}  "
+                        f"{department_name(content, message.department_id)}  "
+                        f"答复期限 {row.due_on.isoformat()}（{state}{urged}）  {message.title}"
                     )
         return 0
     finally:

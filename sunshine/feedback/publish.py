@@ -1,4 +1,4 @@
-"""Published replies (答复公开): staff-chosen cases shown to everyone, with personal data removed.
+"""Published replies (答复公开): staff-chosen messages shown to everyone, with personal data removed.
 
 The pages are read-only views of the feedback database.  They are served live
 in server mode, and a static build given ``--feedback-db URL`` renders them too
@@ -31,7 +31,7 @@ from ..content import Content, ContentError
 from ..content.problems import Problem
 from ..store import get_content
 from . import db
-from .models import S_ANSWERED, S_CLOSED, Case, local_date
+from .models import S_ANSWERED, S_CLOSED, Message, local_date
 
 bp = Blueprint("feedback_public", __name__)
 
@@ -86,7 +86,7 @@ def scrub(
 
 @dataclass(frozen=True)
 class PublicReply:
-    """What the public sees of one case: nothing here may identify the citizen."""
+    """What the public sees of one message: nothing here may identify the citizen."""
 
     number: str
     kind: str
@@ -99,18 +99,20 @@ class PublicReply:
     reply: str
 
     @classmethod
-    def of(cls, case: Case, content: Content) -> PublicReply:
-        private = {"names": (case.name,), "badges": (case.staff_badge,)}
+    def of(cls, message: Message, content: Content) -> PublicReply:
+        private = {"names": (message.name,), "badges": (message.staff_badge,)}
         return cls(
-            number=case.number,
-            kind=case.kind,
-            title=scrub(case.title, **private),
-            body=scrub(case.body, **private),
-            asker=mask_name(case.name),
-            department=department_name(content, case.department_id),
-            received_on=local_date(case.created_at),
-            answered_on=local_date(case.answered_at) if case.answered_at else local_date(case.created_at),
-            reply=scrub(case.reply, **private),
+            number=message.number,
+            kind=message.kind,
+            title=scrub(message.title, **private),
+            body=scrub(message.body, **private),
+            asker=mask_name(message.name),
+            department=department_name(content, message.department_id),
+            received_on=local_date(message.created_at),
+            answered_on=local_date(message.answered_at)
+            if message.answered_at
+            else local_date(message.created_at),
+            reply=scrub(message.reply, **private),
         )
 
 
@@ -124,23 +126,23 @@ def department_name(content: Content, department_id: str | None) -> str:
 
 def _published():  # type: ignore[no-untyped-def]
     return (
-        Case.public.is_(True)
-        & Case.published_at.is_not(None)
-        & Case.reply.is_not(None)
-        & Case.status.in_((S_ANSWERED, S_CLOSED))
+        Message.public.is_(True)
+        & Message.published_at.is_not(None)
+        & Message.reply.is_not(None)
+        & Message.status.in_((S_ANSWERED, S_CLOSED))
     )
 
 
 def count_published(session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(Case).where(_published())) or 0
+    return session.scalar(select(func.count()).select_from(Message).where(_published())) or 0
 
 
-def published_page(session: Session, page: int, per_page: int = PER_PAGE) -> list[Case]:
-    """One page (from 1) of published cases, newest publication first."""
+def published_page(session: Session, page: int, per_page: int = PER_PAGE) -> list[Message]:
+    """One page (from 1) of published messages, newest publication first."""
     query = (
-        select(Case)
+        select(Message)
         .where(_published())
-        .order_by(Case.published_at.desc(), Case.id.desc())
+        .order_by(Message.published_at.desc(), Message.id.desc())
         .offset((page - 1) * per_page)
         .limit(per_page)
     )
@@ -148,7 +150,9 @@ def published_page(session: Session, page: int, per_page: int = PER_PAGE) -> lis
 
 
 def published_numbers(session: Session) -> list[str]:
-    return list(session.scalars(select(Case.number).where(_published()).order_by(Case.published_at.desc())))
+    return list(
+        session.scalars(select(Message.number).where(_published()).order_by(Message.published_at.desc()))
+    )
 
 
 def page_count(total: int, per_page: int = PER_PAGE) -> int:
@@ -175,17 +179,17 @@ def replies(page: int) -> str:
         pages = page_count(total)
         if page < 1 or page > pages:  # /page/1/ itself redirects to the list (Flask's redirect_defaults)
             abort(404)
-        rows = [PublicReply.of(case, content) for case in published_page(session, page)]
+        rows = [PublicReply.of(message, content) for message in published_page(session, page)]
     return render_template("feedback/replies.html", replies=rows, page=page, pages=pages, total=total)
 
 
 @bp.route("/feedback/replies/<number>/")
 def reply(number: str) -> str:
     with read_session() as session:
-        case = session.scalar(select(Case).where(Case.number == number, _published()))
-        if case is None:
+        message = session.scalar(select(Message).where(Message.number == number, _published()))
+        if message is None:
             abort(404)
-        shown = PublicReply.of(case, get_content())
+        shown = PublicReply.of(message, get_content())
     return render_template("feedback/replies_detail.html", reply=shown)
 
 

@@ -5,13 +5,13 @@ Definitions, printed on the page too so a reader can check them:
 * 收件 — every message received; 需答复 — those needing an answer (all but a
   good evaluation, 好评); 已答复 — those whose reply was sent to the citizen.
 * 按时答复率 — replies within the deadline (working days, China's calendar with
-  调休) over the cases whose timeliness is known: answered ones plus unanswered
-  ones already past their deadline.  A case still within its deadline does not
-  count yet, either way.  不予受理 cases are left out.
+  调休) over the messages whose timeliness is known: answered ones plus unanswered
+  ones already past their deadline.  A message still within its deadline does not
+  count yet, either way.  不予受理 messages are left out.
 * 平均答复用时 — working days from receipt to reply (see :mod:`.workdays`).
 * 满意率 — satisfied verdicts over all verdicts: 评价 ratings (基本满意 and
   better are satisfied) and citizens' ratings of replies.
-* Cases are grouped by the month they were received in, and by the department
+* Messages are grouped by the month they were received in, and by the department
   handling them now.
 """
 
@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from ..content.model import FeedbackSettings
 from ..store import get_content
-from .models import BAD_RATING_MAX, KINDS, S_REJECTED, Case, local_date, utcnow
+from .models import BAD_RATING_MAX, KINDS, S_REJECTED, Message, local_date, utcnow
 from .publish import read_session
 from .svgchart import Series, bar_chart
 from .workdays import add_workdays, deadline_days, workdays_between
@@ -41,7 +41,7 @@ MONTHS = 12
 
 @dataclass
 class Tally:
-    """Counts for one group of cases (a kind, a department, a month, or all)."""
+    """Counts for one group of messages (a kind, a department, a month, or all)."""
 
     label: str
     received: int = 0
@@ -106,7 +106,7 @@ def last_months(today: dt.date, count: int = MONTHS) -> list[str]:
     return keys[::-1]
 
 
-def due_date(row: _Row | Case, settings: FeedbackSettings) -> dt.date:
+def due_date(row: _Row | Message, settings: FeedbackSettings) -> dt.date:
     """The last working day to answer: as stored at submission, else computed from today's settings."""
     if row.due_on is not None:
         return row.due_on
@@ -138,7 +138,7 @@ def _count(tally: Tally, row: _Row, settings: FeedbackSettings, today: dt.date) 
 
 
 def compute(
-    rows: Iterable[_Row | Case],
+    rows: Iterable[_Row | Message],
     settings: FeedbackSettings,
     now: dt.datetime,
     department_names: dict[str | None, str] | None = None,
@@ -174,16 +174,16 @@ def compute(
 
 
 def load_rows(session: Session) -> list[_Row]:
-    """Every case's statistical columns (no names, phones or text)."""
+    """Every message's statistical columns (no names, phones or text)."""
     query = select(
-        Case.kind,
-        Case.rating,
-        Case.status,
-        Case.department_id,
-        Case.created_at,
-        Case.answered_at,
-        Case.due_on,
-        Case.citizen_satisfied,
+        Message.kind,
+        Message.rating,
+        Message.status,
+        Message.department_id,
+        Message.created_at,
+        Message.answered_at,
+        Message.due_on,
+        Message.citizen_satisfied,
     )
     return [_Row(*values) for values in session.execute(query)]
 

@@ -1,6 +1,6 @@
-"""Supervision (效能监察): cases about to fall due, overdue, or unanswered for over three months; 催办.
+"""Supervision (效能监察): messages about to fall due, overdue, or unanswered for over three months; 催办.
 
-Three lists, each case in the most serious one it qualifies for:
+Three lists, each message in the most serious one it qualifies for:
 
 * 超过三个月未答复 — open for more than three calendar months.  The national
   checks of government websites fail a site that leaves a valid message
@@ -14,7 +14,7 @@ report (``build.py feedback overdue``) and the tests agree to the day.
 
 监察员 and 管理员 see every department and may send a 催办 (recorded as an
 :class:`~.models.Urge` row and an audit entry); a 部门办理员 sees only the
-cases of their own department.
+messages of their own department.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ from .models import (
     ROLE_HANDLER,
     ROLE_SUPERVISOR,
     TIMEZONE,
-    Case,
+    Message,
     Urge,
     local_date,
     utcnow,
@@ -49,9 +49,9 @@ from .workdays import workdays_between, workdays_left
 
 bp = Blueprint("supervision", __name__, url_prefix="/admin/supervision")
 
-#: A case open this many calendar months or more is listed as 超过三个月未答复.
+#: A message open this many calendar months or more is listed as 超过三个月未答复.
 STALE_MONTHS = 3
-#: Cases due within this many working days are 预警.
+#: Messages due within this many working days are 预警.
 WARNING_WORKDAYS = 1
 #: Longest 催办 note kept.
 NOTE_MAX = 500
@@ -76,14 +76,14 @@ def months_before(moment: dt.datetime, months: int) -> dt.datetime:
 
 @dataclass(frozen=True)
 class Row:
-    """One case on the supervision lists."""
+    """One message on the supervision lists."""
 
-    case: Case
+    message: Message
     bucket: str
     due_on: dt.date
     #: Working days until the due day: 1 tomorrow, 0 today, −3 three working days overdue.
     left: int
-    #: Working days since the case was received.
+    #: Working days since the message was received.
     open_workdays: int
     urges: int
     last_urged_at: dt.datetime | None
@@ -93,14 +93,14 @@ class Row:
         return max(0, -self.left)
 
     def to_json(self) -> dict[str, Any]:
-        case = self.case
+        message = self.message
         return {
-            "number": case.number,
-            "kind": case.kind,
-            "status": case.status,
-            "title": case.title,
-            "department_id": case.department_id,
-            "received_at": case.created_at.isoformat(),
+            "number": message.number,
+            "kind": message.kind,
+            "status": message.status,
+            "title": message.title,
+            "department_id": message.department_id,
+            "received_at": message.created_at.isoformat(),
             "due_on": self.due_on.isoformat(),
             "bucket": self.bucket,
             "workdays_left": self.left,
@@ -131,11 +131,11 @@ class Report:
         }
 
 
-def classify(case: Case, settings: FeedbackSettings, now: dt.datetime) -> Row | None:
-    """The supervision row of an open case, or None when it is neither stale, overdue nor nearly due."""
-    due = due_date(case, settings)
+def classify(message: Message, settings: FeedbackSettings, now: dt.datetime) -> Row | None:
+    """The supervision row of an open message, or None when it is neither stale, overdue nor nearly due."""
+    due = due_date(message, settings)
     left = workdays_left(now, due)
-    if case.created_at <= months_before(now, STALE_MONTHS):
+    if message.created_at <= months_before(now, STALE_MONTHS):
         bucket = STALE
     elif left < 0:
         bucket = OVERDUE
@@ -143,13 +143,13 @@ def classify(case: Case, settings: FeedbackSettings, now: dt.datetime) -> Row | 
         bucket = WARNING
     else:
         return None
-    urged = [u.created_at for u in case.urges]
+    urged = [u.created_at for u in message.urges]
     return Row(
-        case=case,
+        message=message,
         bucket=bucket,
         due_on=due,
         left=left,
-        open_workdays=max(0, workdays_between(case.created_at, now)),
+        open_workdays=max(0, workdays_between(message.created_at, now)),
         urges=len(urged),
         last_urged_at=max(urged) if urged else None,
     )
@@ -158,28 +158,28 @@ def classify(case: Case, settings: FeedbackSettings, now: dt.datetime) -> Row | 
 def report(
     session: Session, settings: FeedbackSettings, now: dt.datetime, department_id: str | None = None
 ) -> Report:
-    """Every open case that needs watching; only ``department_id``'s when given."""
-    query = select(Case).where(Case.status.in_(OPEN_STATUSES)).options(selectinload(Case.urges))
+    """Every open message that needs watching; only ``department_id``'s when given."""
+    query = select(Message).where(Message.status.in_(OPEN_STATUSES)).options(selectinload(Message.urges))
     if department_id is not None:
-        query = query.where(Case.department_id == department_id)
+        query = query.where(Message.department_id == department_id)
     out = Report(now=now, department_id=department_id)
-    for case in session.scalars(query.order_by(Case.created_at, Case.id)):
-        if not case.needs_handling:
+    for message in session.scalars(query.order_by(Message.created_at, Message.id)):
+        if not message.needs_handling:
             continue
-        row = classify(case, settings, now)
+        row = classify(message, settings, now)
         if row is not None:
             getattr(out, row.bucket).append(row)
     for rows in (out.stale, out.overdue, out.warning):
-        rows.sort(key=lambda r: (r.left, r.case.created_at))
+        rows.sort(key=lambda r: (r.left, r.message.created_at))
     return out
 
 
-def urge(session: Session, case: Case, user: Any, note: str, now: dt.datetime | None = None) -> Urge:
-    """Record a 催办 of ``case`` by ``user`` (an Urge row and an audit entry, in the caller's transaction)."""
+def urge(session: Session, message: Message, user: Any, note: str, now: dt.datetime | None = None) -> Urge:
+    """A 催办 of ``message`` by ``user``: an Urge row and an audit entry, in the caller's transaction."""
     entry = Urge(
-        case=case,
+        message=message,
         user=user,
-        department_id=case.department_id,
+        department_id=message.department_id,
         note=note.strip()[:NOTE_MAX],
         created_at=now or utcnow(),
     )
@@ -188,9 +188,9 @@ def urge(session: Session, case: Case, user: Any, note: str, now: dt.datetime | 
         session,
         "urge",
         user,
-        case=case,
-        target=f"department:{case.department_id or ''}",
-        after={"department_id": case.department_id, "note": entry.note},
+        message=message,
+        target=f"department:{message.department_id or ''}",
+        after={"department_id": message.department_id, "note": entry.note},
         note=entry.note or None,
     )
     return entry
@@ -209,14 +209,14 @@ def _scope() -> str | None:
     return user.department_id if user.role == ROLE_HANDLER else None
 
 
-def _case_in_scope(number: str) -> Case:
-    case = db.get_session().scalar(
-        select(Case).where(Case.number == number).options(selectinload(Case.urges))
+def _message_in_scope(number: str) -> Message:
+    message = db.get_session().scalar(
+        select(Message).where(Message.number == number).options(selectinload(Message.urges))
     )
     user = current_user()
-    if case is None or user is None or not user.can_see(case):
+    if message is None or user is None or not user.can_see(message):
         abort(404)
-    return case
+    return message
 
 
 @bp.get("/")
@@ -236,29 +236,29 @@ def index() -> str:
 @roles_required(*CAN_URGE)
 def send_urge(number: str) -> Response:
     session = db.get_session()
-    case = _case_in_scope(number)
-    if case.status not in OPEN_STATUSES:
-        flash(f"{case.number} 已{case.status}，无需催办。", "error")
+    message = _message_in_scope(number)
+    if message.status not in OPEN_STATUSES:
+        flash(f"{message.number} 已{message.status}，无需催办。", "error")
         return redirect(url_for("supervision.index"))
-    urge(session, case, current_user(), request.form.get("note", ""))
+    urge(session, message, current_user(), request.form.get("note", ""))
     session.commit()
-    flash(f"已向承办单位发出 {case.number} 的催办。", "success")
-    return redirect(url_for("supervision.index") + f"#case-{case.number}")
+    flash(f"已向承办单位发出 {message.number} 的催办。", "success")
+    return redirect(url_for("supervision.index") + f"#message-{message.number}")
 
 
 @bp.get("/<number>/notice")
 def notice(number: str) -> str:
     content = get_content()
-    case = _case_in_scope(number)
+    message = _message_in_scope(number)
     now = utcnow()
-    row = classify(case, content.site.feedback, now) if case.status in OPEN_STATUSES else None
+    row = classify(message, content.site.feedback, now) if message.status in OPEN_STATUSES else None
     if row is None or row.bucket == WARNING:
         abort(404)
     return render_template(
         "admin/supervision_notice.html",
         row=row,
-        case=case,
-        department=department_name(content, case.department_id),
+        message=message,
+        department=department_name(content, message.department_id),
         today=local_date(now),
         tz=TIMEZONE,
     )

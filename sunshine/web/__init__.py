@@ -44,6 +44,7 @@ def init_app(app: Flask) -> None:
     app.add_template_global(care.page_href, "page_href")
     app.add_template_global(care.other_version_url, "other_version_url")
     app.add_template_global(care.standard_url_for, "standard_url_for")
+    app.add_template_global(care.template_url_for, "url_for")
     app.add_template_global(meta.page_meta, "page_meta")
     app.add_template_global(meta.absolute_url, "absolute_url")
     app.add_template_global(printing.qr_svg, "qr_svg")
@@ -63,3 +64,14 @@ def init_app(app: Flask) -> None:
             return render_template("errors/content.html", problems=exc.problems), 500
         g.not_found = True
         return render_template("errors/404.html"), 404
+
+
+def init_city(app: Flask) -> None:
+    """The pages of a city-wide tree, then every center page again under ``/<center>/``.
+
+    Called once every blueprint with center pages (web, search, files) is registered.
+    """
+    from . import centers, city
+
+    city.init_app(app)
+    centers.init_app(app)

@@ -28,7 +28,7 @@ PREFIX = "/care"
 
 #: Root-relative paths that name files written once, never a page of the 关怀版.
 FILE_PREFIXES = ("/static/", "/forms/", "/schema/", "/pagefind/")
-FILE_SUFFIXES = (".xml", ".txt", ".json")
+FILE_SUFFIXES = (".xml", ".txt", ".json", ".csv")
 
 StartResponse = Callable[..., Any]
 
@@ -87,6 +87,15 @@ def file_url(path: str) -> str:
 def asset_url(filename: str) -> str:
     """The URL of a static asset (``css/site.css``): the same file for both versions of a page."""
     return standard_url_for("static", filename=filename)
+
+
+def template_url_for(endpoint: str, **values: Any) -> str:
+    """``url_for`` of the templates: a file (a data file, a feed) is linked once, outside ``/care/``."""
+    url = url_for(endpoint, **values)
+    root = request.script_root
+    if root.endswith(PREFIX) and url.startswith(root + "/") and is_file_path(url[len(root) :]):
+        url = site_root() + url[len(root) :]
+    return url
 
 
 def standard_url_for(endpoint: str, **values: Any) -> str:

@@ -28,8 +28,11 @@ def working_days(days: int | None) -> str:
 
 
 def form_url(path: str) -> str:
-    """Public URL of a file under content/forms/ (the contract writes it as forms/<name>)."""
-    return file_url(path)
+    """Public URL of a file under content/forms/ (the contract writes it as forms/<name>).
+
+    A county center's forms are published under its prefix (``/luochuan/forms/…``).
+    """
+    return file_url(get_content().url_prefix + "/" + path.lstrip("/"))
 
 
 def feedback_base(site: Site) -> str | None:
@@ -41,9 +44,21 @@ def feedback_base(site: Site) -> str | None:
     return None
 
 
+def page_feedback_base() -> str | None:
+    """:func:`feedback_base` for the center of the current page.
+
+    A county center's pages offer only a server the county names itself: this
+    server's feedback records the root center's items, windows and departments.
+    """
+    content = get_content()
+    if content.city is not None and not content.site.feedback.server_url:
+        return None
+    return feedback_base(content.site)
+
+
 def feedback_links(item_id: str | None = None) -> list[tuple[str, str]]:
     """(label, URL) of 我要咨询/投诉/评价, about one item when given; empty when there is no server."""
-    base = feedback_base(get_content().site)
+    base = page_feedback_base()
     if base is None:
         return []
     suffix = f"&item={item_id}" if item_id else ""
@@ -58,7 +73,7 @@ def report_error_url(page_url: str) -> str | None:
     without either, nothing (the page shows the phone instead).
     """
     site = get_content().site
-    base = feedback_base(site)
+    base = page_feedback_base()
     if base is not None:
         return f"{base}/feedback/new?" + urlencode({"kind": "建议", "page": page_url})
     if site.email:

@@ -21,10 +21,15 @@ KIND_OF_FOLDER = {
     "items": "item",
     "news": "news",
     "pages": "page",
+    "catalog": "catalog",
 }
 
 
 def _kind(rel: str) -> str | None:
+    """The schema of a file of a tree; a county center's files (centers/<id>/…) as a center's."""
+    parts = rel.split("/")
+    if parts[0] == "centers" and len(parts) > 2:
+        rel = "/".join(parts[2:])
     if rel == "site.yaml":
         return "site"
     if rel == "synonyms.yaml":
@@ -59,7 +64,7 @@ def schemas(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any
 
 
 def test_one_schema_per_record_kind(schemas: dict[str, dict[str, Any]]) -> None:
-    assert sorted(schemas) == ["department", "item", "news", "page", "site", "synonyms", "window"]
+    assert sorted(schemas) == ["catalog", "department", "item", "news", "page", "site", "synonyms", "window"]
     for kind, schema in schemas.items():
         jsonschema.Draft202012Validator.check_schema(schema)
         assert schema["$id"] == f"{kind}.schema.json"

@@ -1,4 +1,4 @@
-"""Helpers for the feedback tests: fill forms like a browser does, create staff, read cases back."""
+"""Helpers for the feedback tests: fill forms like a browser does, create staff, read messages back."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from sunshine.feedback import auth, db
-from sunshine.feedback.models import Case
+from sunshine.feedback.models import Message
 
 PASSWORD = "correct horse battery"
 
@@ -69,14 +69,14 @@ def login(client: FlaskClient, username: str, password: str = PASSWORD) -> Any:
     return client.post("/admin/login", data=data)
 
 
-def get_case(app: Flask, number: str) -> Case:
+def get_message(app: Flask, number: str) -> Message:
     from sqlalchemy import select
 
     with db.session_scope(app) as session:
-        case = session.scalar(select(Case).where(Case.number == number))
-        assert case is not None
-        session.expunge(case)
-        return case
+        message = session.scalar(select(Message).where(Message.number == number))
+        assert message is not None
+        session.expunge(message)
+        return message
 
 
 def csrf_of(client: FlaskClient, url: str) -> str:

@@ -6,7 +6,7 @@ import io
 from collections.abc import Callable
 
 import pytest
-from feedback_helpers import PASSWORD, add_staff, form_values, get_case, login, receipt, soup, submit
+from feedback_helpers import PASSWORD, add_staff, form_values, get_message, login, receipt, soup, submit
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -18,8 +18,8 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 
 def act(client: FlaskClient, number: str, action: str, **fields: str) -> FlaskClient:
-    """Post one workflow form from the case page, as a staff member would."""
-    page = soup(client.get(f"/admin/cases/{number}").data)
+    """Post one workflow form from the message page, as a staff member would."""
+    page = soup(client.get(f"/admin/messages/{number}").data)
     form = next(
         (f for f in page.select("form.action-form") if f.select_one(f"input[name=action][value={action}]")),
         None,
@@ -27,13 +27,13 @@ def act(client: FlaskClient, number: str, action: str, **fields: str) -> FlaskCl
     assert form is not None, f"no {action} form on the page"
     data = {i["name"]: i.get("value", "") for i in form.select("input[type=hidden]")}
     data.update(fields)
-    response = client.post(f"/admin/cases/{number}/act", data=data)
+    response = client.post(f"/admin/messages/{number}/act", data=data)
     assert response.status_code == 303
     return client
 
 
 def flashes(client: FlaskClient, number: str) -> list[str]:
-    return [n.text for n in soup(client.get(f"/admin/cases/{number}").data).select(".notice")]
+    return [n.text for n in soup(client.get(f"/admin/messages/{number}").data).select(".notice")]
 
 
 def test_every_admin_url_refuses_anonymous_visitors(feedback_app: Flask) -> None:
@@ -100,25 +100,27 @@ def test_full_workflow_with_audit(feedback_app: Flask) -> None:
     staff = feedback_app.test_client()
     login(staff, "food")
     listing = soup(staff.get("/admin/?status=待受理&kind=投诉").data)
-    assert [a.text for a in listing.select(".case-table a")] == [number]
-    page = soup(staff.get(f"/admin/cases/{number}").data)
+    assert [a.text for a in listing.select(".admin-table a")] == [number]
+    page = soup(staff.get(f"/admin/messages/{number}").data)
     assert "张三，13800138000" in page.get_text()  # staff see the contact details
     act(staff, number, "accept")
     act(staff, number, "start")
     act(staff, number, "publish_reply")  # refused: nothing drafted yet
     assert "请先起草答复" in flashes(staff, number)[0]
     act(staff, number, "draft_reply", reply="已约谈窗口负责人。")
-    case = get_case(feedback_app, number)
-    assert case.reply == "已约谈窗口负责人。" and case.answered_at is None  # a draft is unseen
+    message = get_message(feedback_app, number)
+    assert message.reply == "已约谈窗口负责人。" and message.answered_at is None  # a draft is unseen
     status = soup(citizen.get(f"/feedback/track/{number}").data)
     assert status.select_one(".reply-body") is None
     act(staff, number, "publish_reply")
     act(staff, number, "set_public", public="y")
     act(staff, number, "close")
-    case = get_case(feedback_app, number)
-    assert case.status == "已办结" and case.public
-    assert case.answered_at is not None and case.published_at is not None and case.closed_at is not None
-    assert case.answered_at <= case.published_at
+    message = get_message(feedback_app, number)
+    assert message.status == "已办结" and message.public
+    assert (
+        message.answered_at is not None and message.published_at is not None and message.closed_at is not None
+    )
+    assert message.answered_at <= message.published_at
     status = soup(citizen.get(f"/feedback/track/{number}").data)
     assert status.select_one(".reply-body").text == "已约谈窗口负责人。"
     assert [e.text for e in status.select(".timeline-action")] == ["提交", "受理", "开始办理", "答复", "办结"]
@@ -131,7 +133,7 @@ def test_full_workflow_with_audit(feedback_app: Flask) -> None:
         assert entry.after["accepted_at"] is not None and entry.before["accepted_at"] is None
 
 
-def test_reject_needs_a_reason_and_transfer_moves_the_case(feedback_app: Flask) -> None:
+def test_reject_needs_a_reason_and_transfer_moves_the_message(feedback_app: Flask) -> None:
     citizen = feedback_app.test_client()
     first, _ = receipt(citizen, submit(citizen, "咨询", query="&department=zwzx"))
     second, _ = receipt(citizen, submit(citizen, "咨询", query="&department=zwzx"))
@@ -142,19 +144,19 @@ def test_reject_needs_a_reason_and_transfer_moves_the_case(feedback_app: Flask) 
     act(staff, first, "reject", reason="")
     assert "不予受理须说明理由" in flashes(staff, first)[0]
     act(staff, first, "reject", reason="不属于本中心职责范围")
-    assert get_case(feedback_app, first).status == "不予受理"
+    assert get_message(feedback_app, first).status == "不予受理"
     act(staff, second, "transfer", department="shiyaojian", reason="属食药监职责")
-    moved = get_case(feedback_app, second)
+    moved = get_message(feedback_app, second)
     assert (
         moved.department_id == "shiyaojian"
         and moved.about_department_id == "zwzx"
         and moved.status == "待受理"
     )
-    # The case has left the first department's sight and reached the second's.
-    assert staff.get(f"/admin/cases/{second}").status_code == 404
+    # The message has left the first department's sight and reached the second's.
+    assert staff.get(f"/admin/messages/{second}").status_code == 404
     other = feedback_app.test_client()
     login(other, "food")
-    assert other.get(f"/admin/cases/{second}").status_code == 200
+    assert other.get(f"/admin/messages/{second}").status_code == 200
     timeline = soup(citizen.get(f"/feedback/track/{second}").data).select(".timeline-entry")
     assert "属食药监职责" in timeline[-1].text
 
@@ -166,12 +168,12 @@ def test_handler_sees_only_their_department(feedback_app: Flask) -> None:
     add_staff(feedback_app, "food", "部门办理员", "shiyaojian")
     staff = feedback_app.test_client()
     login(staff, "food")
-    listed = [a.text for a in soup(staff.get("/admin/").data).select(".case-table a")]
+    listed = [a.text for a in soup(staff.get("/admin/").data).select(".admin-table a")]
     assert listed == [mine]
-    assert staff.get(f"/admin/cases/{theirs}").status_code == 404
-    data = form_values(soup(staff.get(f"/admin/cases/{mine}").data), "form.action-form")
-    assert staff.post(f"/admin/cases/{theirs}/act", data={**data, "action": "accept"}).status_code == 404
-    assert get_case(feedback_app, theirs).status == "待受理"
+    assert staff.get(f"/admin/messages/{theirs}").status_code == 404
+    data = form_values(soup(staff.get(f"/admin/messages/{mine}").data), "form.action-form")
+    assert staff.post(f"/admin/messages/{theirs}/act", data={**data, "action": "accept"}).status_code == 404
+    assert get_message(feedback_app, theirs).status == "待受理"
     assert staff.get("/admin/audit").status_code == 403
 
 
@@ -181,13 +183,13 @@ def test_supervisor_reads_everything_and_changes_nothing(feedback_app: Flask) ->
     add_staff(feedback_app, "eye", "监察员")
     staff = feedback_app.test_client()
     login(staff, "eye")
-    page = soup(staff.get(f"/admin/cases/{number}").data)
+    page = soup(staff.get(f"/admin/messages/{number}").data)
     assert page.select_one("h1").text.startswith(number)
     assert page.select("form.action-form") == []
     token = page.select_one("nav.admin-nav input[name=csrf_token]")["value"]
-    staff.post(f"/admin/cases/{number}/act", data={"csrf_token": token, "action": "accept"})
-    assert get_case(feedback_app, number).status == "待受理"
-    assert "您无权办理此件" in flashes(staff, number)[0]
+    staff.post(f"/admin/messages/{number}/act", data={"csrf_token": token, "action": "accept"})
+    assert get_message(feedback_app, number).status == "待受理"
+    assert "您无权办理此留言" in flashes(staff, number)[0]
     assert staff.get("/admin/audit").status_code == 200
 
 
@@ -197,7 +199,7 @@ def test_attachment_download_is_staff_only_and_audited(feedback_app: Flask) -> N
     add_staff(feedback_app, "admin", "管理员")
     staff = feedback_app.test_client()
     login(staff, "admin")
-    link = soup(staff.get(f"/admin/cases/{number}").data).select_one("a[href^='/admin/attachments/']")
+    link = soup(staff.get(f"/admin/messages/{number}").data).select_one("a[href^='/admin/attachments/']")
     assert citizen.get(link["href"]).status_code == 302
     response = staff.get(link["href"])
     try:
@@ -249,10 +251,10 @@ def test_every_post_without_csrf_token_is_refused(feedback_app: Flask) -> None:
             response = client.post(url, data=fields)
             assert response.status_code == 400, (url, response.status_code)
         posted.add(rule.endpoint)
-    assert {"feedback.new", "feedback.status", "admin.login", "admin.logout", "admin.case_act"} <= posted
+    assert {"feedback.new", "feedback.status", "admin.login", "admin.logout", "admin.message_act"} <= posted
     assert "supervision.send_urge" in posted
     assert log_size() == before
-    assert get_case(feedback_app, number).status == "待受理"
+    assert get_message(feedback_app, number).status == "待受理"
     assert staff.get("/admin/").status_code == 200  # the refused logout did not sign out
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from sunshine.feedback import db
-from sunshine.feedback.models import Case
+from sunshine.feedback.models import Message
 
 pytestmark = pytest.mark.browser
 
@@ -78,7 +78,7 @@ def test_complaint_in_chromium(server_url: tuple[Flask, str], page_factory: Call
     page.reload()
     assert page.locator(".receipt-code").count() == 0
     with db.session_scope(app) as session:
-        stored = session.scalars(select(Case)).all()
+        stored = session.scalars(select(Message)).all()
     assert [(c.number, c.title, c.staff_badge) for c in stored] == [(number, "窗口人员态度差", "CS-0102")]
 
     # Tracking in a fresh browser with the number and code.

@@ -6,22 +6,22 @@ import io
 from collections.abc import Callable
 from pathlib import Path
 
-from feedback_helpers import form_values, get_case, receipt, soup, submit
+from feedback_helpers import form_values, get_message, receipt, soup, submit
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from sunshine import DEMO_CONTENT
-from sunshine.feedback import cases, db
-from sunshine.feedback.models import S_CLOSED, S_NEW, Attachment, Case
+from sunshine.feedback import db, messages
+from sunshine.feedback.models import S_CLOSED, S_NEW, Attachment, Message
 from sunshine.store import get_content
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
-def count_cases(app: Flask) -> int:
+def count_messages(app: Flask) -> int:
     with db.session_scope(app) as session:
-        return session.scalar(select(func.count()).select_from(Case)) or 0
+        return session.scalar(select(func.count()).select_from(Message)) or 0
 
 
 def test_form_preselects_item_and_is_novalidate(feedback_client: FlaskClient) -> None:
@@ -125,12 +125,19 @@ def test_submission_receipt_shows_code_once(feedback_app: Flask, feedback_client
     again = soup(feedback_client.get(response.headers["Location"]).data)
     assert again.select_one(".receipt-number").text == number
     assert again.select_one(".receipt-code") is None
-    assert count_cases(feedback_app) == 1
-    case = get_case(feedback_app, number)
-    assert case.status == S_NEW and case.kind == "投诉"
-    assert case.item_id == "huji-zhengming" and case.department_id == "zwzx" and case.staff_badge == "CS-0101"
-    assert case.due_on is not None and case.due_on > case.created_at.date()
-    assert case.code_hash == cases.hash_code(number, code) and code.replace("-", "") not in case.code_hash
+    assert count_messages(feedback_app) == 1
+    message = get_message(feedback_app, number)
+    assert message.status == S_NEW and message.kind == "投诉"
+    assert (
+        message.item_id == "huji-zhengming"
+        and message.department_id == "zwzx"
+        and message.staff_badge == "CS-0101"
+    )
+    assert message.due_on is not None and message.due_on > message.created_at.date()
+    assert (
+        message.code_hash == messages.hash_code(number, code)
+        and code.replace("-", "") not in message.code_hash
+    )
 
 
 def test_another_browser_cannot_see_a_receipt(feedback_app: Flask, feedback_client: FlaskClient) -> None:
@@ -156,7 +163,7 @@ def test_track_with_number_and_code(feedback_app: Flask, feedback_client: FlaskC
     assert "张三" not in text and "13800138000" not in text  # never shown back
 
 
-def test_good_evaluation_is_closed_bad_one_opens_a_case(
+def test_good_evaluation_is_closed_bad_one_needs_an_answer(
     feedback_app: Flask, feedback_client: FlaskClient
 ) -> None:
     good, _ = receipt(feedback_client, submit(feedback_client, "评价", query="&window=a12", rating="5"))
@@ -164,11 +171,11 @@ def test_good_evaluation_is_closed_bad_one_opens_a_case(
         feedback_client,
         submit(feedback_client, "评价", query="&item=canyin-fuwu-xuke", rating="1", body="等了两个小时"),
     )
-    good_case, bad_case = get_case(feedback_app, good), get_case(feedback_app, bad)
-    assert good.startswith("PJ-") and good_case.status == S_CLOSED and good_case.due_on is None
-    assert bad_case.status == S_NEW and bad_case.is_bad_rating and bad_case.due_on is not None
-    assert bad_case.department_id == "shiyaojian"
-    assert bad_case.title == "对餐饮服务许可的评价：非常不满意" or bad_case.title.startswith("对")
+    good_message, bad_message = get_message(feedback_app, good), get_message(feedback_app, bad)
+    assert good.startswith("PJ-") and good_message.status == S_CLOSED and good_message.due_on is None
+    assert bad_message.status == S_NEW and bad_message.is_bad_rating and bad_message.due_on is not None
+    assert bad_message.department_id == "shiyaojian"
+    assert bad_message.title == "对餐饮服务许可的评价：非常不满意" or bad_message.title.startswith("对")
 
 
 def test_evaluation_needs_a_level_and_a_subject(feedback_client: FlaskClient) -> None:
@@ -190,7 +197,7 @@ def test_honeypot_and_fill_time(make_feedback_app: Callable[..., Flask]) -> None
     assert "提交过快" in soup(too_fast.data).select_one(".error-summary").text
     bot = submit(make_feedback_app().test_client(), "建议", website="http://spam.example")
     assert bot.status_code == 400
-    assert count_cases(app) == 0
+    assert count_messages(app) == 0
 
 
 def test_expired_csrf_token_keeps_the_text(feedback_app: Flask, feedback_client: FlaskClient) -> None:
@@ -199,7 +206,7 @@ def test_expired_csrf_token_keeps_the_text(feedback_app: Flask, feedback_client:
     page = soup(response.data)
     assert "页面已过期" in page.select_one(".error-summary").text
     assert page.select_one("#body").text.strip() == "我写了很久的内容"
-    assert count_cases(feedback_app) == 0
+    assert count_messages(feedback_app) == 0
     # The re-shown form carries a valid token: posting it again goes through.
     data = form_values(page, "form.feedback-form")
     assert feedback_client.post("/feedback/new", data=data).status_code == 303
@@ -213,7 +220,7 @@ def test_rate_limit_keeps_the_text(make_feedback_app: Callable[..., Flask]) -> N
     third = submit(client, "建议", body="第三条建议")
     assert third.status_code == 429
     assert soup(third.data).select_one("#body").text.strip() == "第三条建议"
-    assert count_cases(app) == 2
+    assert count_messages(app) == 2
 
 
 def test_attachment_checked_by_content(feedback_app: Flask, feedback_client: FlaskClient) -> None:
@@ -232,7 +239,7 @@ def test_attachment_checked_by_content(feedback_app: Flask, feedback_client: Fla
     )
     with db.session_scope(feedback_app) as session:
         attachment = session.scalar(select(Attachment))
-        assert attachment.case.number == number and attachment.mimetype == "image/png"
+        assert attachment.message.number == number and attachment.mimetype == "image/png"
         stored = feedback_app.instance_path + "/attachments/" + attachment.stored_name
         assert attachment.stored_name != "现场.png" and len(attachment.stored_name) >= 32
     with open(stored, "rb") as f:
@@ -252,11 +259,11 @@ def test_a_failed_store_keeps_the_text_and_stores_nothing(
     page = soup(failed.data)
     assert "系统繁忙，您填写的内容没有丢失" in page.select_one(".error-summary").text
     assert page.select_one("#body").text.strip() == "窗口人员态度差"
-    assert count_cases(feedback_app) == 0
+    assert count_messages(feedback_app) == 0
     blocker.unlink()
     again = form_values(page, "form.feedback-form") | {"attachment": (io.BytesIO(PNG), "现场.png")}
     assert feedback_client.post("/feedback/new", data=again).status_code == 303
-    assert count_cases(feedback_app) == 1
+    assert count_messages(feedback_app) == 1
 
 
 def test_user_text_is_escaped(feedback_app: Flask, feedback_client: FlaskClient) -> None:
@@ -296,14 +303,14 @@ def test_rating_a_published_reply(feedback_app: Flask, feedback_client: FlaskCli
     number, _ = receipt(feedback_client, submit(feedback_client, "咨询"))
     add_staff(feedback_app, "boss", "管理员")
     with db.session_scope(feedback_app) as session:
-        case = session.scalar(select(Case).where(Case.number == number))
+        message = session.scalar(select(Message).where(Message.number == number))
         user = session.scalar(select(User).where(User.username == "boss"))
         for action, extra in (
             ("accept", {}),
             ("draft_reply", {"reply": "请带身份证。"}),
             ("publish_reply", {}),
         ):
-            cases.act(session, case, user, action, **extra)
+            messages.act(session, message, user, action, **extra)
     page = soup(feedback_client.get(f"/feedback/track/{number}").data)
     assert page.select_one(".reply-body").text == "请带身份证。"
     data = form_values(page, "form.rate-form")
@@ -316,8 +323,8 @@ def test_rating_a_published_reply(feedback_app: Flask, feedback_client: FlaskCli
         f"/feedback/track/{number}", data={**data, "satisfied": "0", "comment": "没说清楚"}
     )
     assert done.status_code == 303
-    case = get_case(feedback_app, number)
-    assert case.citizen_satisfied is False and case.citizen_comment == "没说清楚"
+    message = get_message(feedback_app, number)
+    assert message.citizen_satisfied is False and message.citizen_comment == "没说清楚"
     page = soup(feedback_client.get(f"/feedback/track/{number}").data)
     assert page.select_one("form.rate-form") is None
     assert "群众评价答复" in [e.text for e in page.select(".timeline-action")]

@@ -26,7 +26,7 @@ from sqlalchemy import select, text
 
 from sunshine import REPO_DIR
 from sunshine.feedback.db import make_engine
-from sunshine.feedback.models import Case
+from sunshine.feedback.models import Message
 
 pytestmark = pytest.mark.slow
 
@@ -103,7 +103,7 @@ def citizen_session(port: int) -> tuple[str, dict[str, str]]:
 
 
 def post(port: int, cookie: str, fields: dict[str, str]) -> str | None:
-    """Submit; the receipt's case number when the server answered 303 (committed), else None."""
+    """Submit; the receipt's message number when the server answered 303 (committed), else None."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
         conn.request(
@@ -198,7 +198,7 @@ def test_sigkill_during_a_burst_loses_no_receipted_submission(
     try:
         with engine.connect() as conn:
             assert conn.execute(text("PRAGMA integrity_check")).scalar() == "ok"
-            stored = set(conn.execute(select(Case.number)).scalars())
+            stored = set(conn.execute(select(Message.number)).scalars())
     finally:
         engine.dispose()
     missing = set(receipts) - stored

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from feedback_helpers import get_case, receipt, submit
+from feedback_helpers import get_message, receipt, submit
 from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import given, settings
@@ -157,7 +157,7 @@ def test_a_real_attachment_still_arrives_through_werkzeug(
     )
     with db.session_scope(feedback_app) as session:
         attachment = session.scalar(select(Attachment))
-        assert attachment.case.number == number and attachment.size == len(png)
+        assert attachment.message.number == number and attachment.size == len(png)
         assert attachment.original_name == "现场.png"
         assert (Path(feedback_app.instance_path) / "attachments" / attachment.stored_name).read_bytes() == png
 
@@ -166,7 +166,7 @@ def test_a_real_attachment_still_arrives_through_werkzeug(
 def test_text_round_trips_through_the_form(
     feedback_app: Flask, feedback_client: FlaskClient, field: str
 ) -> None:
-    """Line breaks, quotes, backslashes and CJK typed by a citizen reach the case unchanged."""
+    """Line breaks, quotes, backslashes and CJK typed by a citizen reach the message unchanged."""
     text = '第一行 "引号" ‘单引号’\r\n第二行 --边界-- \\ %22'
     number, _ = receipt(feedback_client, submit(feedback_client, "建议", **{field: text}))
-    assert getattr(get_case(feedback_app, number), field) == text
+    assert getattr(get_message(feedback_app, number), field) == text

@@ -15,7 +15,7 @@ from sunshine.pipeline import build_site
 pytest_plugins = ["test_ops_support"]
 
 from staticserver import served  # noqa: E402
-from test_ops_publish import publish_cases  # noqa: E402
+from test_ops_publish import publish_messages  # noqa: E402
 from test_ops_stats import seed  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -31,7 +31,7 @@ def test_public_feedback_pages_are_accessible_on_a_phone(
     from axe_playwright_python.sync_playwright import Axe
 
     with db.session_scope(ops_app) as session:
-        numbers = publish_cases(session)
+        numbers = publish_messages(session)
         seed(session)
     out = tmp_path / "site"
     url = db.get_engine(ops_app).url.render_as_string(hide_password=False)

@@ -17,7 +17,7 @@ from sunshine.pipeline import build_site
 pytest_plugins = ["test_ops_support"]
 
 from feedback_helpers import soup  # noqa: E402
-from test_ops_support import add_case, local, text_of  # noqa: E402
+from test_ops_support import add_message, local, text_of  # noqa: E402
 
 NAME = "欧阳娜娜"
 PHONE = "13912345678"
@@ -28,9 +28,9 @@ LANDLINE = "0571-87654321"
 SECRETS = (NAME, PHONE, BADGE, ID_CARD, LANDLINE, "13900001111")
 
 
-def publish_cases(session: Any) -> dict[str, str]:
-    """A public complaint full of personal data, one private case, and one public but unanswered."""
-    public = add_case(
+def publish_messages(session: Any) -> dict[str, str]:
+    """A public complaint full of personal data, one private message, and one public but unanswered."""
+    public = add_message(
         session,
         kind="投诉",
         created_at=local(2025, 3, 3, 9),
@@ -45,7 +45,7 @@ def publish_cases(session: Any) -> dict[str, str]:
         public=True,
         published_at=local(2025, 3, 6, 9),
     )
-    private = add_case(
+    private = add_message(
         session,
         kind="咨询",
         status="已答复",
@@ -54,7 +54,7 @@ def publish_cases(session: Any) -> dict[str, str]:
         title="不公开的咨询",
         public=False,
     )
-    unanswered = add_case(
+    unanswered = add_message(
         session,
         kind="建议",
         status="办理中",
@@ -78,13 +78,13 @@ def test_mask_and_scrub() -> None:
     text = scrub(f"{NAME}电话{PHONE}，座机{LANDLINE}，身份证{ID_CARD}，工号{BADGE}", names=(NAME,))
     assert_anonymous(text)
     assert text.startswith("欧阳**电话***")
-    # Case numbers, dates and amounts are not personal data and stay.
+    # Message numbers, dates and amounts are not personal data and stay.
     kept = "编号 TS-20250303-0001，2025-03-05 答复，收费 200 元，窗口 A12"
     assert scrub(kept) == kept
 
 
 def test_server_pages_are_anonymous(ops_app: Flask, ops_session: Any) -> None:
-    numbers = publish_cases(ops_session)
+    numbers = publish_messages(ops_session)
     ops_session.commit()
     client = ops_app.test_client()
 
@@ -107,7 +107,7 @@ def test_server_pages_are_anonymous(ops_app: Flask, ops_session: Any) -> None:
 
 def test_list_is_paginated_newest_first(ops_app: Flask, ops_session: Any) -> None:
     for i in range(PER_PAGE + 5):
-        add_case(
+        add_message(
             ops_session,
             status="已办结",
             answered_at=local(2025, 1, 2, 9),
@@ -131,7 +131,7 @@ def test_list_is_paginated_newest_first(ops_app: Flask, ops_session: Any) -> Non
 @pytest.mark.slow
 def test_static_build_publishes_anonymous_replies(ops_app: Flask, mini_content: Path, tmp_path: Path) -> None:
     with db.session_scope(ops_app) as session:
-        numbers = publish_cases(session)
+        numbers = publish_messages(session)
     url = db.get_engine(ops_app).url.render_as_string(hide_password=False)
     out = tmp_path / "site"
     build_site(mini_content, out, feedback_db=url)

@@ -16,16 +16,16 @@ from sunshine.feedback.svgchart import Series, bar_chart, nice_max
 pytest_plugins = ["test_ops_support"]
 
 from feedback_helpers import soup  # noqa: E402
-from test_ops_support import add_case, local, text_of  # noqa: E402
+from test_ops_support import add_message, local, text_of  # noqa: E402
 
 SVG = "{http://www.w3.org/2000/svg}"
 NOW = local(2025, 3, 20, 10, 0)  # Thursday
 
 
 def seed(session: Any) -> None:
-    """Eight cases whose figures are worked out by hand in the tests below."""
+    """Eight messages whose figures are worked out by hand in the tests below."""
     # 1 咨询, Mon 03-03, answered next day (1 working day; due 03-05): on time; citizen satisfied.
-    add_case(
+    add_message(
         session,
         kind="咨询",
         created_at=local(2025, 3, 3, 9),
@@ -35,7 +35,7 @@ def seed(session: Any) -> None:
         citizen_satisfied=True,
     )
     # 2 咨询, Fri 03-07, answered Wed 03-12 (03-10, 03-11, 03-12: 3 working days; due 03-11): late.
-    add_case(
+    add_message(
         session,
         kind="咨询",
         created_at=local(2025, 3, 7, 10),
@@ -45,13 +45,13 @@ def seed(session: Any) -> None:
         citizen_satisfied=False,
     )
     # 3 投诉, 02-10, still open (due 02-24): late.
-    add_case(session, kind="投诉", created_at=local(2025, 2, 10, 9), status="办理中", department_id="zwzx")
+    add_message(session, kind="投诉", created_at=local(2025, 2, 10, 9), status="办理中", department_id="zwzx")
     # 4 建议, 03-18, open and within its 15 days: not judged yet.
-    add_case(session, kind="建议", created_at=local(2025, 3, 18, 9), status="已受理", department_id="zwzx")
+    add_message(session, kind="建议", created_at=local(2025, 3, 18, 9), status="已受理", department_id="zwzx")
     # 5 评价 非常满意: no answer needed; a satisfied verdict.
-    add_case(session, kind="评价", rating=5, created_at=local(2025, 3, 10, 9), status="已办结")
+    add_message(session, kind="评价", rating=5, created_at=local(2025, 3, 10, 9), status="已办结")
     # 6 评价 非常不满意 (差评), Thu 02-20, answered Fri 02-21: 1 working day, on time; unsatisfied verdict.
-    add_case(
+    add_message(
         session,
         kind="评价",
         rating=1,
@@ -61,9 +61,11 @@ def seed(session: Any) -> None:
         reply="答复六",
     )
     # 7 投诉 不予受理: received, but outside the answer figures.
-    add_case(session, kind="投诉", created_at=local(2025, 1, 6, 9), status="不予受理", department_id="zwzx")
+    add_message(
+        session, kind="投诉", created_at=local(2025, 1, 6, 9), status="不予受理", department_id="zwzx"
+    )
     # 8 咨询 of 2024-01, the center's own: in the totals, not in the last twelve months.
-    add_case(
+    add_message(
         session,
         kind="咨询",
         created_at=local(2024, 1, 15, 9),
@@ -121,7 +123,7 @@ def test_stats_page(ops_app: Flask, ops_session: Any) -> None:
     total_row = [text_of(c) for c in kind_table.select("tfoot tr > *")]
     row = dict(zip(headers, total_row, strict=True))
     assert row["收件"] == "8" and row["需答复"] == "6" and row["已答复"] == "4"
-    # The page counts as of today, long after 2025: the open 建议 (case 4) is overdue too, so 3 / 6.
+    # The page counts as of today, long after 2025: the open 建议 (message 4) is overdue too, so 3 / 6.
     assert row["按时答复率"] == "50.0%"
     assert row["平均用时（工作日）"] == "1.5"
     assert row["满意率"] == "50.0%"

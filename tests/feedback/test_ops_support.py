@@ -3,7 +3,7 @@
 Loaded with ``pytest_plugins = ["test_ops_support"]``; it builds on the
 feedback fixtures of ``conftest.py`` (``make_feedback_app``, ``db_url`` — SQLite,
 and PostgreSQL when TEST_DATABASE_URL is set) over the small content tree,
-whose departments are ``shiyaojian`` (市食药监局) and ``zwzx``.  Cases are
+whose departments are ``shiyaojian`` (市食药监局) and ``zwzx``.  Messages are
 inserted as rows with the exact timestamps a test needs, never by sleeping.
 """
 
@@ -20,7 +20,7 @@ import pytest
 from flask import Flask
 
 from sunshine.feedback import db
-from sunshine.feedback.models import KIND_PREFIX, TIMEZONE, Case, utcnow
+from sunshine.feedback.models import KIND_PREFIX, TIMEZONE, Message, utcnow
 
 _sequence = itertools.count(1)
 
@@ -30,8 +30,8 @@ def local(*args: int) -> dt.datetime:
     return dt.datetime(*args, tzinfo=TIMEZONE)  # type: ignore[misc]
 
 
-def add_case(session: Any, **fields: Any) -> Case:
-    """Insert one case with the given fields; the rest are plain defaults (a 咨询 to 市食药监局, 待受理)."""
+def add_message(session: Any, **fields: Any) -> Message:
+    """Insert one message with the given fields; the rest are defaults (a 咨询 to 市食药监局, 待受理)."""
     fields.setdefault("kind", "咨询")
     fields.setdefault("created_at", utcnow())
     number = fields.pop("number", None)
@@ -43,10 +43,10 @@ def add_case(session: Any, **fields: Any) -> Case:
     fields.setdefault("phone", "13812345678")
     fields.setdefault("status", "待受理")
     fields.setdefault("department_id", "shiyaojian")
-    case = Case(number=number, code_hash=hashlib.sha256(number.encode()).hexdigest(), **fields)
-    session.add(case)
+    message = Message(number=number, code_hash=hashlib.sha256(number.encode()).hexdigest(), **fields)
+    session.add(message)
     session.flush()
-    return case
+    return message
 
 
 def text_of(node: Any) -> str:

@@ -16,7 +16,7 @@ from flask import Flask
 from sqlalchemy import func, inspect, select, text
 
 from sunshine.feedback import db
-from sunshine.feedback.models import Case, Counter, utcnow
+from sunshine.feedback.models import Counter, Message, utcnow
 
 THREADS = 8
 PER_THREAD = 6
@@ -27,11 +27,11 @@ def test_migrations_create_the_schema_once(
 ) -> None:
     app = make_feedback_app(DATABASE_URL=db_url)
     engine = db.get_engine(app)
-    assert db.current_revision(engine) == "0001"
+    assert db.current_revision(engine) == "0002"
     db.upgrade(engine)  # again: nothing to do, nothing broken
     tables = set(inspect(engine).get_table_names())
     assert {
-        "feedback_case",
+        "feedback_message",
         "feedback_user",
         "feedback_audit",
         "feedback_counter",
@@ -47,9 +47,9 @@ def test_sqlite_is_durable(feedback_app: Flask) -> None:
         assert conn.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
 
 
-def _bare_case(number: str, created_at: dt.datetime) -> Case:
-    """The least a case row needs, written directly (no workflow), to test how times are stored."""
-    return Case(
+def _bare_message(number: str, created_at: dt.datetime) -> Message:
+    """The least a message row needs, written directly (no workflow), to test how times are stored."""
+    return Message(
         number=number,
         code_hash="0" * 64,
         kind="咨询",
@@ -67,12 +67,12 @@ def test_times_come_back_as_aware_utc(make_feedback_app: Callable[..., Flask], d
     app = make_feedback_app(DATABASE_URL=db_url)
     moment = dt.datetime(2026, 1, 5, 23, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
     with db.session_scope(app) as session:
-        session.add(_bare_case("ZX-X-1", moment))
+        session.add(_bare_message("ZX-X-1", moment))
     with db.session_scope(app) as session:
-        case = session.scalar(select(Case))
-        assert case.created_at == moment and case.created_at.tzinfo == dt.UTC
+        message = session.scalar(select(Message))
+        assert message.created_at == moment and message.created_at.tzinfo == dt.UTC
     with pytest.raises(Exception, match="naive"), db.session_scope(app) as session:
-        session.add(_bare_case("ZX-X-2", dt.datetime(2026, 1, 5)))
+        session.add(_bare_message("ZX-X-2", dt.datetime(2026, 1, 5)))
 
 
 def test_concurrent_submissions_all_stored_with_unique_numbers(
@@ -107,8 +107,8 @@ def test_concurrent_submissions_all_stored_with_unique_numbers(
     assert failures == []
     assert len(receipts) == THREADS * PER_THREAD == len(set(receipts))
     with db.session_scope(app) as session:
-        stored = set(session.scalars(select(Case.number)))
-        titles = set(session.scalars(select(Case.title)))
+        stored = set(session.scalars(select(Message.number)))
+        titles = set(session.scalars(select(Message.title)))
         counter = session.scalar(select(func.max(Counter.value)))
     assert stored == set(receipts)
     assert titles == {f"投诉 {n}-{i}" for n in range(THREADS) for i in range(PER_THREAD)}

@@ -48,7 +48,8 @@ def test_pinyin_query_shows_a_readable_excerpt(static_url: str, page_factory: Ca
     page.goto(f"{static_url}/search/?q=sfz")
     page.wait_for_selector("#search-list .result-title")
     first = page.locator("#search-list .result-title").first
-    assert first.get_attribute("href") == "/items/jumin-shenfenzheng/"
+    # The demo is a city: the city-wide search may list a county's 居民身份证 first.
+    assert (first.get_attribute("href") or "").endswith("/items/jumin-shenfenzheng/")
     excerpt = page.locator("#search-list .result-excerpt").first.inner_text()
     leftovers = set(re.findall(r"[a-z]{2,}", excerpt)) - {"sfz"}
     assert leftovers == set(), excerpt
