@@ -302,4 +302,3 @@ def city_documents(city: Content) -> dict[str, list[SearchDocument]]:
 def city_vocabulary(city: Content) -> list[str]:
     """:func:`vocabulary` of every center of the tree."""
     return [w for center in city.all_centers() for w in vocabulary(center)]
-
