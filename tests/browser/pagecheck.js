@@ -4,6 +4,8 @@
 //  * a piece of text reaches past the screen, or past a box that clips or scrolls it;
 //  * two pieces of text (or controls) overlap;
 //  * a phone number or a date is broken over two lines.
+// A chart or table inside a scroll region a keyboard can reach (role=region, tabindex=0) may be
+// wider than the screen: two-dimensional content scrolls in its own box, the page does not.
 () => {
   const problems = [];
   const doc = document.documentElement;
@@ -26,6 +28,10 @@
     const cls = el.classList.length ? `.${[...el.classList].join(".")}` : "";
     return `${el.tagName.toLowerCase()}${id}${cls}`;
   };
+  const inScrollRegion = (el) => {
+    const region = el.closest("[role=region][tabindex='0']");
+    return region && ["auto", "scroll"].includes(getComputedStyle(region).overflowX);
+  };
   const clipper = (el) => {
     for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
       const ox = getComputedStyle(a).overflowX;
@@ -39,7 +45,7 @@
   while (walker.nextNode()) {
     const node = walker.currentNode;
     const el = node.parentElement;
-    if (!node.textContent.trim() || !el || hiddenByDesign(el) || !visible(el)) continue;
+    if (!node.textContent.trim() || !el || hiddenByDesign(el) || !visible(el) || inScrollRegion(el)) continue;
     const range = document.createRange();
     range.selectNodeContents(node);
     const clip = clipper(el);
@@ -55,7 +61,7 @@
     }
   }
   for (const el of document.querySelectorAll("input:not([type=hidden]), select, button, svg, img, textarea")) {
-    if (hiddenByDesign(el) || !visible(el)) continue;
+    if (hiddenByDesign(el) || !visible(el) || inScrollRegion(el)) continue;
     const r = el.getBoundingClientRect();
     if (r.width < 2 || r.height < 2) continue;
     if (r.right > width + 1) problems.push(`${label(el)} runs past the screen`);

@@ -60,7 +60,20 @@ def layout_paths(content_dir: Path = DEMO_CONTENT) -> list[str]:
         "/search/zimu/s/",
         "/schema/",
         "/404.html",
+        *_city_paths(content),
     ]
+
+
+def _city_paths(content: Any) -> list[str]:
+    """The pages a city-wide tree adds: a county's home and item, the catalog, the reform statistics, data."""
+    if not content.is_city:
+        return []
+    county = next(iter(content.centers.values()))
+    first_item = sorted(county.items)[0]
+    paths = [f"{county.url_prefix}/", f"{county.url_prefix}/items/{first_item}/", "/reform/", "/data/"]
+    if content.catalog:
+        paths += ["/catalog/", f"/catalog/{sorted(content.catalog)[0]}/"]
+    return paths
 
 
 def _open(browser: Any, width: int, *, font: int | None = None) -> Any:
