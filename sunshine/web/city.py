@@ -233,7 +233,7 @@ def data_schema() -> Response:
 def _in(center: Content, ref: PageRef) -> PageRef:
     if center.city is None:
         return ref
-    return PageRef(ref.endpoint, {**ref.values, "center": center.center_id}, ref.lastmod)
+    return PageRef(ref.endpoint, {**ref.values, "center": center.center_id}, ref.lastmod, ref.listed)
 
 
 def city_pages(city: Content) -> Iterator[PageRef]:

@@ -21,10 +21,10 @@ from flask import current_app, request
 
 from ..content import Content
 from ..content.model import Item, News, Page
-from ..store import get_content
+from ..store import current_center_id, get_city, get_content
 from .care import site_root
+from .city import city_pages
 from .helpers import working_days
-from .urls import page_dates
 
 #: endpoint → (ColumnName, ColumnType, ColumnDescription).  ColumnType follows the guidelines' words.
 COLUMNS: dict[str, tuple[str, str, str]] = {
@@ -50,6 +50,10 @@ COLUMNS: dict[str, tuple[str, str, str]] = {
     "web.schemas": ("内容格式", "其他", "编辑内容时使用的 JSON Schema 文件"),
     "web.disclosure": ("政府信息公开", "信息公开", "政府信息公开指南、目录、年报和依申请公开"),
     "web.disclosure_catalogue": ("政府信息公开", "信息公开", "政府信息公开目录"),
+    "city.reform": ("清理整顿", "信息公开", "行政审批事项清理整顿的结果和统计"),
+    "city.catalog": ("事项对比", "办事服务", "同一事项在各政务服务中心的办理要求对比"),
+    "city.catalog_entry": ("事项对比", "办事服务", "同一事项在各政务服务中心的办理要求对比"),
+    "city.data": ("开放数据", "信息公开", "事项、目录和清理整顿的开放数据"),
     "search.page": ("搜索", "搜索", "搜索办事事项"),
     "search.letters": ("搜索", "搜索", "按拼音首字母查找事项"),
     "search.letter": ("搜索", "搜索", "按拼音首字母查找事项"),
@@ -69,13 +73,19 @@ class PageMeta:
 _DATES: dict[int, tuple[Content, dict[Any, dt.date | None]]] = {}
 
 
-def _page_date(content: Content, endpoint: str, values: dict[str, Any]) -> dt.date | None:
-    cached = _DATES.get(id(content))
-    if cached is None or cached[0] is not content:
-        _DATES.clear()  # one content at a time: serve mode replaces it when files change
-        cached = (content, page_dates(content))
-        _DATES[id(content)] = cached
-    return cached[1].get((endpoint, tuple(sorted(values.items()))))
+def _page_date(endpoint: str, values: dict[str, Any]) -> dt.date | None:
+    """The date of the page at ``endpoint`` with ``values`` in the current center (from the page list)."""
+    city = get_city()
+    cached = _DATES.get(id(city))
+    if cached is None or cached[0] is not city:
+        _DATES.clear()  # one tree at a time: serve mode replaces it when files change
+        dates = {}
+        for ref in city_pages(city):
+            rest = {k: v for k, v in ref.values.items() if k != "center"}
+            dates[(ref.values.get("center"), ref.endpoint, tuple(sorted(rest.items())))] = ref.lastmod
+        cached = (city, dates)
+        _DATES[id(city)] = cached
+    return cached[1].get((current_center_id(), endpoint, tuple(sorted(values.items()))))
 
 
 def absolute_url(path: str) -> str:
@@ -127,7 +137,7 @@ def page_meta() -> PageMeta:
             ("ColumnKeywords", column),
             ("ColumnType", column_type),
         ]
-    updated = _page_date(content, endpoint, values)
+    updated = _page_date(endpoint, values)
     record = _record(content, endpoint, values)
     if record is not None:
         title = record.name if isinstance(record, Item) else record.title

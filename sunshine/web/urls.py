@@ -153,8 +153,3 @@ def public_pages(content: Content) -> Iterator[PageRef]:
     for key, terms in index.items():
         dates = [item.updated for _, listed in terms for item in listed]
         yield PageRef("search.letter", {"letter": "0" if key == "#" else key.lower()}, _latest(dates))
-
-
-def page_dates(content: Content) -> dict[tuple[str, tuple[tuple[str, Any], ...]], dt.date | None]:
-    """(endpoint, sorted view arguments) → last change date of that page, for the 更新日期 line."""
-    return {(ref.endpoint, tuple(sorted(ref.values.items()))): ref.lastmod for ref in public_pages(content)}

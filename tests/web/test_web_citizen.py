@@ -299,3 +299,13 @@ def test_paused_item_says_since_when_and_why(make_app, mini_content: Path) -> No
     assert "2011-09-15 起：承诺时限压缩为 10 个工作日（依据：测政发〔2011〕2号）" in text
     card = _soup(client, "/items/").select_one(".item-card.is-paused")
     assert card.select_one(".badge-paused").get_text() == "暂停"
+
+
+def test_city_pages_have_dates_and_metadata_and_no_print_pages_in_the_sitemap(make_app) -> None:  # type: ignore[no-untyped-def]
+    client = make_app().test_client()  # the demo: a city with two county centers
+    for path in ("/reform/", "/catalog/", "/data/", "/luochuan/", "/luochuan/windows/"):
+        soup = _soup(client, path)
+        assert soup.select_one(".page-updated time"), path
+        assert soup.select_one("meta[name=ColumnName]"), path
+    sitemap = client.get("/sitemap.xml").get_data(as_text=True)
+    assert "/luochuan/items/" in sitemap and "/checklist/" not in sitemap and "/care/" not in sitemap
