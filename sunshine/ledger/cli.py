@@ -38,6 +38,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
     p_import = cases.add_parser("import", help="import a JSON Lines file of events (CASE-EXCHANGE.md)")
     p_import.add_argument("file", help='the file, or "-" for standard input')
+    p_import.add_argument(
+        "--batch", type=int, default=None, metavar="N", help="lines per transaction (default 20000)"
+    )
     p_import.set_defaults(func=_cmd_import)
 
     p_signals = cases.add_parser("signals", help="电子监察: 预警, 黄牌 and 红牌 at a moment")
@@ -132,9 +135,12 @@ def _read_chunks(stream: IO[bytes]) -> Iterator[bytes]:
 
 def _cmd_import(args: argparse.Namespace) -> int:
     from .items import ledger_index
-    from .store import Importer, split_lines
+    from .store import FILE_BATCH, Importer, split_lines
 
     index = ledger_index(_content(args))
+    if args.batch is not None and args.batch < 1:
+        print("错误：--batch 应为正整数 (--batch must be positive)", file=sys.stderr)
+        return 2
     if args.file == "-":
         stream: IO[bytes] = sys.stdin.buffer
     else:
@@ -157,7 +163,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
         first = result.lines + 1
 
     try:
-        result = Importer(engine, index).run(split_lines(_read_chunks(stream)), on_commit=progress)
+        importer = Importer(engine, index, batch_size=args.batch or FILE_BATCH)
+        result = importer.run(split_lines(_read_chunks(stream)), on_commit=progress)
     finally:
         stream.close()
         engine.dispose()
