@@ -4,7 +4,7 @@
     build.py cases signals [--at DATETIME] [--json] [--center ID] [--department ID] [--window ID]
                            [--item ID] [--level 红牌|黄牌|预警] [--rule NAME]
     build.py cases token add NAME [--department ID [--center ID]] | list | revoke NAME
-    build.py cases demo [--until DATE] [--seed N] [--out FILE | --import]
+    build.py cases demo [--until DATE] [--seed N] [--out FILE | --import]   (default: up to yesterday)
     build.py cases rebuild                           derive every case again from its events
 
 The database is the feedback server's (``--database URL``, else
@@ -74,7 +74,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p_revoke.set_defaults(func=_cmd_token_revoke)
 
     p_demo = cases.add_parser("demo", help="write (or import) a year of realistic cases for the demo content")
-    p_demo.add_argument("--until", metavar="DATE", help="the last day of the year of cases (default today)")
+    p_demo.add_argument("--until", metavar="DATE", help="the last day of cases (default yesterday)")
     p_demo.add_argument("--seed", type=int, default=2010)
     target = p_demo.add_mutually_exclusive_group()
     target.add_argument("--out", type=Path, help="write the events to this file (default standard output)")
@@ -318,7 +318,13 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     from .items import ledger_index
     from .store import Importer
 
-    until = dt.date.fromisoformat(args.until) if args.until else dt.datetime.now(TIMEZONE).date()
+    # Yesterday by default: today's cases would have events still ahead of the clock.
+    yesterday = dt.datetime.now(TIMEZONE).date() - dt.timedelta(days=1)
+    try:
+        until = dt.date.fromisoformat(args.until) if args.until else yesterday
+    except ValueError:
+        print(f"错误：--until {args.until} 不是日期 (write 2026-11-30)", file=sys.stderr)
+        return 2
     content = _content(args)
     lines = demo_lines(content, until=until, seed=args.seed)
     if args.do_import:
