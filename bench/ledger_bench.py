@@ -161,6 +161,7 @@ def _free_port() -> int:
 
 def bench_http(content_dir: Path, path: Path, url: str, clients: int, batch: int, workdir: Path) -> float:
     """Post the file in bodies of ``batch`` lines from ``clients`` clients to the production server."""
+    workdir.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ)
     env.update(
         DATABASE_URL=url,
