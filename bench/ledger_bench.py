@@ -10,7 +10,8 @@ What it does, in a temporary folder:
    each (a promised limit of 12 working days, a fee on a third of them);
 2. writes a year of cases for it with the demo generator
    (:mod:`sunshine.ledger.demo`), scaled to about ``--events`` events
-   (about ten a case), in time order as a department's system would send them;
+   (8–9 a case: a million events are about 115,000 cases), in time order as a
+   department's system would send them;
 3. **import**: the file through the importer of ``build.py cases import``
    (batches of 20,000 lines, one transaction each) into a fresh SQLite file
    and/or a fresh PostgreSQL database — events a second;
@@ -107,7 +108,9 @@ def write_tree(root: Path, items: int) -> Path:
 def write_events(content_dir: Path, path: Path, events: int) -> tuple[int, int]:
     """About ``events`` events of a year of cases into ``path``; returns (events, cases)."""
     content = read_content(content_dir)
-    per_day = events / 10 / 250  # about ten events a case, 250 working days
+    per_day = (
+        events / 8.6 / 250
+    )  # the generator gives about 8.6 events a case of these items; 250 working days
     count = 0
     cases: set[str] = set()
     with path.open("w", encoding="utf-8") as out:

@@ -32,8 +32,8 @@ from .tokens import check_token, sender
 bp = Blueprint("ledger_api", __name__, url_prefix="/api/cases")
 
 DEFAULTS: dict[str, Any] = {
-    # 8 MB is about 20,000 events: a day of a big center in one request.
-    "LEDGER_API_MAX_BYTES": 8 * 1024 * 1024,
+    # 6 MB (nginx's client_max_body_size in the README) is about 15,000 events: a big center's day.
+    "LEDGER_API_MAX_BYTES": 6 * 1024 * 1024,
     # Per client address; a system sending batches of 1,000 events stays far below it.
     "LEDGER_API_LIMIT": "600 per minute",
 }
