@@ -15,8 +15,8 @@ from typing import Any
 from sqlalchemy import Connection, case, func, select
 from sqlalchemy.orm import Session
 
-from .models import CLOSED_STATUS, Case, Event
-from .signals import _CASE_COLUMNS, state_from_row
+from .models import Case, Event
+from .signals import STATE_COLUMNS, state_from_row
 from .state import FACT_COLUMNS, CaseState, Facts, Snapshot, derive
 
 Reader = Connection | Session
@@ -65,7 +65,7 @@ def list_cases(
     offset: int = 0,
 ) -> list[CaseState]:
     """Cases, newest 受理 (else first event) first, filtered."""
-    query = select(*_CASE_COLUMNS)
+    query = select(*STATE_COLUMNS)
     if center is not None:
         query = query.where(Case.center == center)
     if department is not None:
@@ -137,7 +137,3 @@ def figures(
         accepted, closed, on_time, still_open, refused, withdrawn = (int(v or 0) for v in row[len(keys) :])
         out[key] = Figures(accepted, closed, on_time, still_open, refused, withdrawn)
     return out
-
-
-#: Closing event type → status word, for pages that list how cases ended.
-CLOSINGS = CLOSED_STATUS

@@ -1,12 +1,16 @@
 """电子监察: the signals of CASE-EXCHANGE.md for any moment ``at``.
 
-:func:`case_signals` applies the contract's table to one derived case;
-:func:`signals` runs it over the ledger with filters (center, department,
-window, item, level, rule).  The state as of ``at`` is computed from the
-events whose ``at`` is not later than that moment: a case whose events all
-came before ``at`` is read from its compact ``ledger_case`` row (only rows
-that can carry a signal are fetched); a case with events after ``at`` is
-replayed from those of its events up to ``at``.
+:func:`case_signals` applies the contract's table to one derived case, in
+three parts: :func:`fixed_signals` (nothing later changes them: computed when
+the case is derived and kept in its row), :func:`timed_signals` (an open
+case at the moment ``at``) and :func:`content_signals` (against the content
+as loaded now).  :func:`signals` runs it over the ledger with filters
+(center, department, window, item, level, rule).  The state as of ``at`` is
+computed from the events whose ``at`` is not later than that moment: a case
+whose events all came before ``at`` is read from its compact ``ledger_case``
+row (only rows that can carry a signal are fetched); a case with events after
+``at``, or charged a fee its guide does not list, is replayed from its events
+up to ``at``.
 
 Content-dependent rules (违规收费, 已取消事项受理) read the content as it is
 loaded now; the promised limit and the step durations are the case's snapshot
@@ -280,8 +284,8 @@ def signal_facts(state: CaseState) -> dict[str, Any]:
 
 # -- from the database -----------------------------------------------------------------------------
 
-#: The ``ledger_case`` columns a light state is rebuilt from.
-_CASE_COLUMNS = (
+#: The ``ledger_case`` columns a light state is rebuilt from (:func:`state_from_row`).
+STATE_COLUMNS = (
     Case.center,
     Case.case_no,
     Case.item_id,
@@ -398,7 +402,7 @@ def signals(
         Case.no_reason == true(),
         and_(Case.accepted_at.is_not(None), Case.item_id.in_(stopped)) if stopped else false(),
     )
-    query = select(*_CASE_COLUMNS).where(Case.last_at <= at, could_signal, *scope)
+    query = select(*STATE_COLUMNS).where(Case.last_at <= at, could_signal, *scope)
     states.extend(state_from_row(row) for row in conn.execute(query))
 
     # Cases to replay from their events up to `at`: those with events after it, and those charged a fee
