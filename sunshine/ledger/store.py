@@ -10,8 +10,10 @@ stored in batches, one transaction per batch:
 3. check each line against its case (``item`` agrees with the case's; ``step``
    is one of the case's item's steps; a token bound to a department sends only
    that department's cases);
-4. insert the events (``ON CONFLICT (id) DO NOTHING RETURNING id``: an id
-   another transaction stored meanwhile is a duplicate too);
+4. insert the events (on PostgreSQL an id that another import stored since
+   step 2 — possible only for an id sent for two different cases — fails the
+   batch with a unique violation, and the batch runs again, where it is a
+   duplicate);
 5. derive every touched case from all its events and upsert ``ledger_case``;
 6. commit — only then are the batch's lines counted in the answer.
 
@@ -20,8 +22,8 @@ written (never half of it), and re-sending anything is harmless: a stored id
 is a duplicate and changes nothing, even when the re-sent line differs.
 
 The hot path talks to the database driver directly (sqlite3 ``executemany``;
-psycopg with arrays and ``unnest``): an import of a million events spends its
-time parsing and deriving, not building statements.
+psycopg ``COPY``, the cases through a temporary table): an import of a million
+events spends its time parsing and deriving, not building statements.
 """
 
 from __future__ import annotations
