@@ -6,7 +6,7 @@ PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: venv run build check serve test lint system-tools chromium vnu bench clean
+.PHONY: venv run build cases check serve test lint system-tools chromium vnu bench clean
 
 venv: $(VENV)/.installed
 
@@ -22,8 +22,12 @@ build: venv
 check: venv
 	$(PY) build.py check
 
-run: build
+run: build cases
 	$(PY) -m sunshine.staticserve --bind 127.0.0.1 --port $(PORT) output
+
+# A year of demo cases (办件) up to yesterday in the instance database; importing again adds only what is new.
+cases: venv
+	$(PY) build.py cases demo --import
 
 serve: venv
 	$(PY) build.py serve --port $(PORT)

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Sunshine command line: ``python build.py [build|check|serve|user|feedback] …``.
+"""Sunshine command line: ``python build.py [build|check|serve|user|feedback|cases] …``.
 
 With no arguments it builds the bundled demo content into ``output/``.
 """

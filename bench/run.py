@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Run every benchmark in turn (``make bench``); each prints its own figures.
 
-    .venv/bin/python bench/run.py            # content, search, city, feedback (SQLite and PostgreSQL)
+    .venv/bin/python bench/run.py            # content, search, city, feedback, ledger (SQLite, PostgreSQL)
     .venv/bin/python bench/run.py search     # one of them
 
 The figures measured on the 2-core development machine are in bench/README.md.
@@ -19,6 +19,7 @@ BENCHES: dict[str, list[str]] = {
     "search": ["search_bench.py", "--sizes", "1000", "10000"],
     "city": ["city_bench.py", "--centers", "14", "--items", "700", "--catalog", "200"],
     "feedback": ["feedback_bench.py", "--db", "both"],
+    "ledger": ["ledger_bench.py", "--events", "1000000", "--db", "both", "--http"],
 }
 
 

@@ -66,9 +66,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     search_views.init_app(app)
     web.init_city(app)
     if app.config["FEEDBACK_ENABLED"]:
-        from . import feedback
+        from . import feedback, ledger
 
         feedback.init_app(app)
+        ledger.init_app(app)
     elif app.config.get("FEEDBACK_DB_URL"):
         # A static build publishing replies and statistics from a feedback database (read-only).
         from .feedback import publish

@@ -43,8 +43,10 @@ def main(argv: list[str] | None = None) -> int:
     p_serve.set_defaults(func=_cmd_serve)
 
     from .feedback import cli as feedback_cli
+    from .ledger import cli as ledger_cli
 
     feedback_cli.register(sub)
+    ledger_cli.register(sub)
 
     args = parser.parse_args(argv if argv is not None else sys.argv[1:])
     if args.command is None:

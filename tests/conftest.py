@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy
 from flask import Flask
 from staticserver import served
 
@@ -99,6 +101,36 @@ def page_factory(browser: Any) -> Iterator[Callable[..., Any]]:
     yield factory
     for context in contexts:
         context.close()
+
+
+# --- databases: SQLite always, PostgreSQL when TEST_DATABASE_URL is set -----------------------------
+
+PG_URL = os.environ.get("TEST_DATABASE_URL")
+DB_PARAMS = [
+    "sqlite",
+    pytest.param(
+        "postgresql",
+        marks=[pytest.mark.postgres, pytest.mark.skipif(not PG_URL, reason="TEST_DATABASE_URL is not set")],
+    ),
+]
+
+
+@pytest.fixture(params=DB_PARAMS)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str | None]:
+    """None (the default SQLite file in the instance folder) or a fresh PostgreSQL schema."""
+    if request.param == "sqlite":
+        yield None
+        return
+    assert PG_URL
+    schema = f"t_{secrets.token_hex(6)}"
+    admin = sqlalchemy.create_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(sqlalchemy.text(f"CREATE SCHEMA {schema}"))
+    sep = "&" if "?" in PG_URL else "?"
+    yield f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
+    with admin.begin() as conn:
+        conn.execute(sqlalchemy.text(f"DROP SCHEMA {schema} CASCADE"))
+    admin.dispose()
 
 
 # --- a small, complete content tree written to the contract (public-site tests) -------------------

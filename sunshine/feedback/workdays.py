@@ -26,9 +26,11 @@ time zone, :data:`sunshine.feedback.models.TIMEZONE`; naive ones are taken as lo
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
 import threading
+from array import array
 from typing import TYPE_CHECKING
 
 import holidays
@@ -142,3 +144,80 @@ def workdays_left(now: dt.datetime, due: dt.date | dt.datetime) -> int:
     if due_day >= today:
         return _count(today, due_day)
     return -_count(due_day, today)
+
+
+# -- working-day ordinals: constant-time arithmetic for bulk work (the case ledger) ------------------
+
+#: First day of the ordinal table; earlier dates have no ordinal.
+ORDINAL_EPOCH = dt.date(1990, 1, 1)
+#: Last year the table may grow to: a deadline further away than this is not a deadline anyone keeps.
+ORDINAL_LAST_YEAR = 2199
+
+
+class _Ordinals:
+    """Cumulative counts of working days from :data:`ORDINAL_EPOCH`, grown a year at a time as needed.
+
+    ``counts[i]`` is the number of working days among the first ``i + 1`` days
+    of the table, so the working days after ``a`` up to and including ``b`` are
+    ``ordinal(b) - ordinal(a)``.  Growing only appends, so an ordinal never
+    changes once read; readers see either the old table or the longer one.
+    """
+
+    def __init__(self) -> None:
+        self.counts = array("l")
+        self.end_year = ORDINAL_EPOCH.year - 1
+        self.lock = threading.Lock()
+
+    def grow(self, year: int) -> None:
+        if year > ORDINAL_LAST_YEAR:
+            raise ValueError(f"{year}: beyond the working-day calendar (last year {ORDINAL_LAST_YEAR})")
+        with self.lock:
+            counts = array("l", self.counts)
+            total = counts[-1] if counts else 0
+            for y in range(self.end_year + 1, year + 1):
+                off, extra = _year(y)
+                day = dt.date(y, 1, 1)
+                while day.year == y:
+                    total += (day in extra) if day.weekday() >= 5 else (day not in off)
+                    counts.append(total)
+                    day += dt.timedelta(days=1)
+                self.end_year = y
+            self.counts = counts
+
+    def ordinal(self, day: dt.date) -> int:
+        index = (day - ORDINAL_EPOCH).days
+        if index < 0:
+            raise ValueError(f"{day}: before the working-day calendar ({ORDINAL_EPOCH})")
+        counts = self.counts
+        if index >= len(counts):
+            self.grow(day.year)
+            counts = self.counts
+        return counts[index]
+
+    def day(self, ordinal: int) -> dt.date:
+        counts = self.counts
+        while not counts or counts[-1] < ordinal:
+            self.grow(self.end_year + 1)
+            counts = self.counts
+        if ordinal < 1:
+            raise ValueError(f"working day #{ordinal}: before the working-day calendar ({ORDINAL_EPOCH})")
+        return ORDINAL_EPOCH + dt.timedelta(days=bisect.bisect_left(counts, ordinal))
+
+
+_ORDINALS = _Ordinals()
+
+
+def workday_ordinal(day: dt.date) -> int:
+    """How many working days there are from :data:`ORDINAL_EPOCH` up to and including ``day``.
+
+    The working days after ``a`` up to and including ``b`` are
+    ``workday_ordinal(b) - workday_ordinal(a)``; a non-working day has the
+    ordinal of the working day before it.  Raises ValueError outside
+    1990–2199.
+    """
+    return _ORDINALS.ordinal(day)
+
+
+def workday_of_ordinal(ordinal: int) -> dt.date:
+    """The working day whose ordinal is ``ordinal`` (inverse of :func:`workday_ordinal` on working days)."""
+    return _ORDINALS.day(ordinal)

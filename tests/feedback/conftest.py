@@ -1,13 +1,11 @@
 """Fixtures for the feedback server: an app over a small content tree, forms filled like a browser does.
 
-Storage tests take ``db_url``: SQLite always, and PostgreSQL too when
-TEST_DATABASE_URL is set (each test then gets a schema of its own, dropped after).
+Storage tests take ``db_url`` (tests/conftest.py): SQLite always, and PostgreSQL too when
+TEST_DATABASE_URL is set.
 """
 
 from __future__ import annotations
 
-import os
-import secrets
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -15,36 +13,8 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text
 
 from sunshine.feedback import db
-
-PG_URL = os.environ.get("TEST_DATABASE_URL")
-DB_PARAMS = [
-    "sqlite",
-    pytest.param(
-        "postgresql",
-        marks=[pytest.mark.postgres, pytest.mark.skipif(not PG_URL, reason="TEST_DATABASE_URL is not set")],
-    ),
-]
-
-
-@pytest.fixture(params=DB_PARAMS)
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str | None]:
-    """None (the default SQLite file in the instance folder) or a fresh PostgreSQL schema."""
-    if request.param == "sqlite":
-        yield None
-        return
-    assert PG_URL
-    schema = f"t_{secrets.token_hex(6)}"
-    admin = create_engine(PG_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
-    sep = "&" if "?" in PG_URL else "?"
-    yield f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
-    with admin.begin() as conn:
-        conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-    admin.dispose()
 
 
 @pytest.fixture

@@ -17,10 +17,11 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Engine, MetaData, Table, inspect, select, text
 from sqlalchemy.orm import Session, selectinload
 
+import sunshine.ledger.models  # noqa: F401 - the case ledger's tables are in the same schema
 from sunshine.feedback import db
 from sunshine.feedback.models import Attachment, AuditEntry, Base, Message, Urge
 
-HEAD = "0002"
+HEAD = "0003"
 #: The revision that still called a message a case.
 BEFORE_RENAME = "0001"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
+import sunshine.ledger.models  # noqa: F401 - the case ledger's tables share the feedback server's Base
 from sunshine.feedback.models import Base
 
 connection = context.config.attributes.get("connection")
