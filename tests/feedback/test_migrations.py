@@ -14,13 +14,14 @@ from typing import Any
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from feedback_helpers import SCHEMA_HEAD
 from sqlalchemy import Engine, MetaData, Table, inspect, select, text
 from sqlalchemy.orm import Session, selectinload
 
 from sunshine.feedback import db
 from sunshine.feedback.models import Attachment, AuditEntry, Base, Message, Urge
 
-HEAD = "0002"
+HEAD = SCHEMA_HEAD
 #: The revision that still called a message a case.
 BEFORE_RENAME = "0001"
 
