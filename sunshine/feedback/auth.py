@@ -116,8 +116,7 @@ def login(db: Session, user: User) -> None:
         )
     )
     session.clear()
-    session[SESSION_KEY] = token
-    session.permanent = False
+    session[SESSION_KEY] = token  # a browser-session cookie (not permanent): it goes when the browser closes
     g.pop("staff_user", None)
 
 
