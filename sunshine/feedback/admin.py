@@ -56,7 +56,8 @@ def login() -> Any:
         return _login_page(form, problems, 400 if problems else 200)
     db = get_session()
     username = form.username.data.strip()
-    wait = auth.claim_attempt(db, username)
+    key = auth.attempt_key(username)
+    wait = auth.claim_attempt(db, key)
     if wait is not None:
         seconds = max(1, math.ceil(wait))
         problem = f"登录尝试过于频繁。为保护账号安全，请在 {seconds} 秒后再试"
@@ -65,12 +66,14 @@ def login() -> Any:
         return response
     user = auth.authenticate(db, username, form.password.data)
     if user is not None:
-        auth.clear_failures(db, username)
+        auth.clear_failures(db, key)
         auth.touch_login(user)
         audit.record(db, "login", user)
         auth.login(db, user)
         db.commit()
-        return redirect(_safe_next(request.args.get("next")), 303)
+        response = redirect(_safe_next(request.args.get("next")), 303)
+        auth.remember_device(response, username)
+        return response
     audit.record(db, "login_failed", username[:64] or "?")
     db.commit()
     return _login_page(form, [("username", "用户名或密码不正确")], 400)

@@ -19,7 +19,11 @@ attempt wait ``FEEDBACK_LOGIN_DELAY_SECONDS``, doubled each time up to
 ``FEEDBACK_LOGIN_DELAY_MAX_SECONDS``.  An attempt within the wait is refused at
 once (429 with ``Retry-After``), never by putting a worker to sleep, and
 without checking the password; the first attempt after the wait is checked
-as usual, so an attacker can slow an official down but never lock them out.
+as usual.  A browser that has signed in to an account before holds a signed
+*device cookie* for it (OWASP's answer to lock-out by guessing), and its
+attempts are counted apart from everyone else's: guesses from elsewhere,
+however well timed, cannot keep an official waiting at their own desk, and
+a stolen device cookie is slowed down by its own count.
 """
 
 from __future__ import annotations
@@ -34,7 +38,8 @@ from typing import Any, TypeVar
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import Flask, abort, current_app, g, redirect, request, session, url_for
+from flask import Flask, Response, abort, current_app, g, redirect, request, session, url_for
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
@@ -52,6 +57,9 @@ MIN_PASSWORD = 10
 SESSION_KEY = "staff_session"
 #: A session's last-seen time is written at most this often (each write takes SQLite's write lock).
 TOUCH_EVERY = dt.timedelta(seconds=60)
+#: The cookie of a browser that signed in to an account before (see the module's docstring).
+DEVICE_COOKIE = "sunshine_staff_device"
+DEVICE_MAX_AGE = 180 * 24 * 60 * 60
 #: One sign-in attempt in this many also deletes the counts of names that have long stopped failing.
 _PURGE_EVERY = 100
 _attempts = itertools.count(1)
@@ -184,6 +192,44 @@ def throttle_key(username: str) -> str:
     return hashlib.sha256(username.strip().casefold().encode()).hexdigest()
 
 
+def _devices() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="staff-device")
+
+
+def attempt_key(username: str) -> str:
+    """What a sign-in attempt for ``username`` is counted against.
+
+    This browser's own count when it holds a valid device cookie for that
+    account, else the account's count, shared with every other browser.
+    """
+    account = throttle_key(username)
+    try:
+        device = _devices().loads(request.cookies.get(DEVICE_COOKIE, ""), max_age=DEVICE_MAX_AGE)
+    except BadSignature:
+        return account
+    if (
+        not isinstance(device, dict)
+        or device.get("account") != account
+        or not isinstance(device.get("id"), str)
+    ):
+        return account
+    return hashlib.sha256(f"device:{device['id']}:{account}".encode()).hexdigest()
+
+
+def remember_device(response: Response, username: str) -> None:
+    """After a good sign-in: give the browser a fresh device cookie for the account."""
+    token = _devices().dumps({"account": throttle_key(username), "id": secrets.token_hex(16)})
+    response.set_cookie(
+        DEVICE_COOKIE,
+        token,
+        max_age=DEVICE_MAX_AGE,
+        path="/admin/",
+        secure=bool(current_app.config["SESSION_COOKIE_SECURE"]),
+        httponly=True,
+        samesite="Lax",
+    )
+
+
 def login_delay(failures: int, free: int, base: float, cap: float) -> float:
     """Seconds the next attempt must wait after ``failures`` failures: 0 for the first ``free``, then
     ``base``, doubling, at most ``cap``."""
@@ -200,8 +246,8 @@ def _dialect_insert(db: Session) -> Any:
     return insert
 
 
-def claim_attempt(db: Session, username: str) -> float | None:
-    """Take one sign-in attempt for ``username``, or the seconds until one may be made.
+def claim_attempt(db: Session, key: str) -> float | None:
+    """Take one sign-in attempt counted against ``key`` (:func:`attempt_key`), or the seconds to wait.
 
     The attempt is counted as a failure before the password is checked, and
     committed at once: concurrent attempts (other workers, other servers)
@@ -210,7 +256,6 @@ def claim_attempt(db: Session, username: str) -> float | None:
     """
     config = current_app.config
     now = utcnow()
-    key = throttle_key(username)
     insert = _dialect_insert(db)
     db.execute(
         insert(LoginThrottle)
@@ -249,9 +294,9 @@ def claim_attempt(db: Session, username: str) -> float | None:
     return None
 
 
-def clear_failures(db: Session, username: str) -> None:
-    """A successful sign-in: the account's count starts again (in the caller's transaction)."""
-    db.execute(delete(LoginThrottle).where(LoginThrottle.key == throttle_key(username)))
+def clear_failures(db: Session, key: str) -> None:
+    """A successful sign-in: the count it was made against starts again (in the caller's transaction)."""
+    db.execute(delete(LoginThrottle).where(LoginThrottle.key == key))
 
 
 def roles_required(*roles: str) -> Callable[[F], F]:

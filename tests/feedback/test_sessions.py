@@ -154,6 +154,18 @@ def let_wait_pass(app: Flask) -> None:
         session.execute(update(LoginThrottle).values(blocked_until=utcnow()))
 
 
+def under_attack(app: Flask, username: str) -> None:
+    """Guesses at ``username`` from many addresses, kept up until the wait is at its cap."""
+    for i in range(5):
+        attempt(app, username, WRONG, f"198.51.100.{i}")
+    with db.session_scope(app) as session:
+        session.execute(
+            update(LoginThrottle)
+            .where(LoginThrottle.key == auth.throttle_key(username))
+            .values(failures=20, blocked_until=utcnow() + dt.timedelta(seconds=300))
+        )
+
+
 def test_the_wait_between_failures_doubles_up_to_its_cap() -> None:
     waits = [auth.login_delay(failures, 3, 1, 300) for failures in range(1, 16)]
     assert waits == [0, 0, 0, 1, 2, 4, 8, 16, 32, 64, 128, 256, 300, 300, 300]
@@ -194,6 +206,27 @@ def test_fifteen_addresses_guessing_one_account_are_slowed_down(
     with db.session_scope(servers[0]) as session:
         assert session.scalars(select(LoginThrottle)).all() == []
     assert attempt(servers[1], "admin", WRONG, "198.51.100.1")[0] == 400
+
+
+def test_guesses_from_elsewhere_cannot_keep_an_official_waiting_at_their_own_desk(app: Flask) -> None:
+    desk = signed_in(app)  # the official's browser: it has signed in to the account before
+    logout(desk)
+    assert desk.get_cookie(auth.DEVICE_COOKIE, path="/admin/") is not None
+    under_attack(app, "admin")
+    assert attempt(app, "admin", PASSWORD, "203.0.113.9")[0] == 429  # any other browser waits
+    assert login(desk, "admin").status_code == 303  # the official does not
+    logout(desk)
+
+    # The device cookie counts its own failures: a stolen one is slowed down like anyone.
+    statuses = [login(desk, "admin", WRONG).status_code for _ in range(6)]
+    assert statuses == [400, 400, 400, 400, 429, 429]
+    # … and it is worth nothing for another account, or forged.
+    add_staff(app, "other", "监察员")
+    under_attack(app, "other")
+    assert login(desk, "other").status_code == 429
+    forged = app.test_client()
+    forged.set_cookie(auth.DEVICE_COOKIE, "eyJhY2NvdW50IjoiIn0.forged.signature", path="/admin/")
+    assert login(forged, "admin").status_code == 429
 
 
 def test_an_unknown_account_is_answered_like_a_known_one(app: Flask) -> None:
