@@ -124,6 +124,16 @@ def int_arg(name: str, default: int, *, minimum: int = 0, maximum: int = MAX_INT
     return int(raw)
 
 
+def client_address() -> str | None:
+    """The client's address as it may be recorded (audit log, sessions): no control characters, ≤ 64.
+
+    Behind a proxy it is read from ``X-Forwarded-For`` (``PROXY_COUNT``), a
+    header anyone can write when the server is reached without that proxy.
+    """
+    address = request.remote_addr
+    return (CONTROL.sub("", address)[:64] or None) if address else None
+
+
 def clean(value: str) -> str:
     """``value`` without the characters a form field may not hold."""
     return TEXT_CONTROL.sub("", value)

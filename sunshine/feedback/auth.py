@@ -43,6 +43,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from ..inputs import client_address
 from . import audit
 from .db import get_session
 from .models import ROLE_HANDLER, ROLES, LoginThrottle, StaffSession, User, utcnow
@@ -120,7 +121,7 @@ def login(db: Session, user: User) -> None:
             created_at=now,
             last_seen_at=now,
             expires_at=now + _seconds("FEEDBACK_SESSION_MAX_SECONDS"),
-            ip=(request.remote_addr or "")[:64] or None,
+            ip=client_address(),
         )
     )
     session.clear()

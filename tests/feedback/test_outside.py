@@ -100,6 +100,16 @@ def server(db_url: str | None, mini_content: Path, tmp_path: Path) -> Iterator[t
         running.kill()
 
 
+def staff_at(port: int, address: str) -> int:
+    """Sign in from ``address`` (as X-Forwarded-For says): the status of the first answer that is not 200."""
+    browser = Browser(port, address)
+    status, _, html = browser.get("/admin/login")
+    if status != 200:
+        return status
+    fields = {**form_values(soup(html), "form.login-form"), "username": "admin", "password": PASSWORD}
+    return browser.request("POST", "/admin/login", fields)[0]
+
+
 def staff(port: int) -> Browser:
     browser = Browser(port, "192.0.2.10")
     status = browser.post_form("/admin/login", "form.login-form", username="admin", password=PASSWORD)[0]
@@ -175,6 +185,14 @@ def test_the_outside_attack_finds_nothing(server: tuple[Server, str]) -> None:
     assert thief.get("/admin/")[0] == 200
     assert admin.post_form("/admin/", "nav.admin-nav form")[0] == 303
     assert thief.get("/admin/")[0] == 302 and admin.get("/admin/")[0] == 302
+
+    # A forged X-Forwarded-For (a server reached without its proxy) is recorded cut to size.
+    for forged in ("203.0.113.5, " + "9" * 200, "203.0.113.5\x00x"):
+        try:
+            status = staff_at(port, forged)
+        except ValueError:  # the client library itself refuses to send it
+            continue
+        assert status in (303, 400), (forged, status)  # 400: gunicorn refused the header itself
 
     # 15 wrong passwords for one account from 15 addresses: refused with a wait after the first few.
     answers = []
