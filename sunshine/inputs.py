@@ -14,9 +14,9 @@ through, whatever route it is sent to:
   in the path, the query string, a form field, an uploaded file's name or a
   JSON body are refused with a clear message and status 400 by one
   ``before_request`` hook, installed first so that it runs before sign-in,
-  CSRF, rate limits or any view.  Tab, CR and LF are kept in form fields and
-  JSON strings (a multi-line answer is normal text); in a path or a query
-  string nothing may contain them.
+  CSRF, rate limits or any view.  Tab, CR and LF are whitespace, not
+  refused, in a query, a form field or a JSON string (a multi-line answer is
+  normal text, a pasted search may hold a tab); a path may hold none.
 
 The hook and the converter belong to the app, not to a blueprint: a route
 added later by any part of the project is covered without a line of its own.
@@ -40,9 +40,9 @@ from werkzeug.routing import IntegerConverter, Map
 
 #: The largest integer any address or query parameter may carry: PostgreSQL's ``integer``.
 MAX_INT = 2**31 - 1
-#: Refused anywhere in a path or a query string.
+#: Refused anywhere in a path.
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-#: Refused in form fields and JSON strings, where tab, CR and LF are ordinary text.
+#: Refused in queries, form fields and JSON strings, where tab, CR and LF are ordinary whitespace.
 TEXT_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 #: JSON integers beyond a signed 64-bit column are refused outright.
 JSON_INT_LIMIT = 2**63
@@ -169,7 +169,8 @@ def _bad_json(value: Any) -> bool:
 def check_request() -> None:
     """The policy: raise :class:`RefusedInput` for a request carrying a value no route may receive."""
     if CONTROL.search(request.path) or any(
-        CONTROL.search(key) or CONTROL.search(value) for key, value in request.args.items(multi=True)
+        TEXT_CONTROL.search(key) or TEXT_CONTROL.search(value)
+        for key, value in request.args.items(multi=True)
     ):
         raise RefusedInput(Refusal(MESSAGE_ADDRESS))
     if request.method not in ("POST", "PUT", "PATCH", "DELETE"):
