@@ -88,6 +88,8 @@ def server(db_url: str | None, mini_content: Path, tmp_path: Path) -> Iterator[t
         "SUNSHINE_FEEDBACK_MIN_FILL_SECONDS": "0",
         "SUNSHINE_PROXY_COUNT": "1",  # the test plays the proxy: X-Forwarded-For is each browser's address
         "SUNSHINE_WORKERS": "2",
+        # A first wait longer than the default second: a slow machine cannot outlast it mid-test.
+        "SUNSHINE_FEEDBACK_LOGIN_DELAY_SECONDS": "60",
     }
     running = Server(mini_content, env, tmp_path / "server.log")
     engine = make_engine(url)
