@@ -59,8 +59,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         n = int(app.config["PROXY_COUNT"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
 
-    from . import search_views, store, web
+    from . import inputs, search_views, store, web
 
+    inputs.init_app(app)  # first: its converter and hook must cover every route registered after it
     store.init_app(app)
     web.init_app(app)
     search_views.init_app(app)

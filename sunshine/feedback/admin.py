@@ -8,16 +8,30 @@ away by :mod:`sunshine.feedback.auth` before any view here runs.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
-from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from sqlalchemy import func, select
 
+from .. import inputs
 from ..store import get_content
 from . import audit, auth, messages, security
 from .citizen import attachments_dir
 from .db import get_session
-from .forms import ActionForm, LoginForm, field_problems, options
+from .forms import ActionForm, LoginForm, field_problems, mark_refused, options
 from .models import (
     KINDS,
     ROLE_ADMIN,
@@ -37,22 +51,42 @@ PAGE_SIZE = 50
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> Any:
     form = LoginForm()
-    problems: list[tuple[str, str]] = []
-    if form.validate_on_submit():
-        db = get_session()
-        user = auth.authenticate(db, form.username.data.strip(), form.password.data)
-        if user is not None:
-            auth.touch_login(user)
-            audit.record(db, "login", user)
-            db.commit()
-            auth.login(user)
-            return redirect(_safe_next(request.args.get("next")), 303)
-        audit.record(db, "login_failed", form.username.data.strip()[:64] or "?")
+    if not form.validate_on_submit():
+        problems = field_problems(form) if request.method == "POST" else []
+        return _login_page(form, problems, 400 if problems else 200)
+    db = get_session()
+    username = form.username.data.strip()
+    key = auth.attempt_key(username)
+    wait = auth.claim_attempt(db, key)
+    if wait is not None:
+        seconds = max(1, math.ceil(wait))
+        problem = f"登录尝试过于频繁。为保护账号安全，请在 {seconds} 秒后再试"
+        response = _login_page(form, [("username", problem)], 429)
+        response.headers["Retry-After"] = str(seconds)
+        return response
+    user = auth.authenticate(db, username, form.password.data)
+    if user is not None:
+        auth.clear_failures(db, key)
+        auth.touch_login(user)
+        audit.record(db, "login", user)
+        auth.login(db, user)
         db.commit()
-        problems = [("username", "用户名或密码不正确")]
-    elif request.method == "POST":
-        problems = field_problems(form)
-    return render_template("admin/login.html", form=form, problems=problems), 400 if problems else 200
+        response = redirect(_safe_next(request.args.get("next")), 303)
+        auth.remember_device(response, username)
+        return response
+    audit.record(db, "login_failed", username[:64] or "?")
+    db.commit()
+    return _login_page(form, [("username", "用户名或密码不正确")], 400)
+
+
+def _login_page(form: LoginForm, problems: list[tuple[str, str]], status: int) -> Response:
+    return make_response(render_template("admin/login.html", form=form, problems=problems), status)
+
+
+def _login_refused(refusal: inputs.Refusal) -> Any:
+    form = LoginForm(formdata=refusal.form)
+    problems = field_problems(form) if mark_refused(form, refusal) else [("submit", refusal.message)]
+    return _login_page(form, problems, 400)
 
 
 def _safe_next(target: str | None) -> str:
@@ -68,8 +102,8 @@ def logout() -> Any:
     db = get_session()
     if user is not None:
         audit.record(db, "logout", user)
-        db.commit()
-    auth.logout()
+    auth.logout(db)
+    db.commit()
     return redirect(url_for("admin.login"), 303)
 
 
@@ -97,7 +131,7 @@ def messages_list() -> str:
         query = query.where(Message.department_id == filters["department"])
     db = get_session()
     total = db.scalar(select(func.count()).select_from(query.subquery())) or 0
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = inputs.int_arg("page", 1, minimum=1)
     rows = db.scalars(
         query.order_by(Message.created_at.desc(), Message.id.desc())
         .limit(PAGE_SIZE)
@@ -137,12 +171,15 @@ def _visible_message(number: str) -> Message:
 
 @bp.route("/messages/<number>")
 def message_detail(number: str) -> str:
+    return _detail_page(number)
+
+
+def _detail_page(number: str, kept: dict[str, str] | None = None, problems: Any = ()) -> str:
+    """A message's page; ``kept`` holds what an action form refused by the input policy had in it."""
     message = _visible_message(number)
     user = _user()
     form = ActionForm()
     form.department.choices = _department_choices(message)
-    form.reply.data = message.reply or ""
-    form.public.data = message.public
     return render_template(
         "admin/message.html",
         message=message,
@@ -150,7 +187,20 @@ def message_detail(number: str) -> str:
         actions=messages.available_actions(message, user),
         timeline=audit.timeline(get_session(), message, public=False),
         content=get_content(),
+        kept=kept or {},
+        problems=list(problems),
     )
+
+
+#: The id of the field of each action form that holds text, for the error summary's link.
+_TEXT_FIELD_IDS = {"reject": "reason-reject", "transfer": "reason-transfer", "draft_reply": "reply"}
+
+
+def _act_refused(refusal: inputs.Refusal) -> Any:
+    kept = {key: refusal.form.get(key, "") for key in ("action", "reason", "reply")}
+    target = _TEXT_FIELD_IDS.get(kept["action"], "main")
+    number = (request.view_args or {}).get("number", "")
+    return _detail_page(number, kept, [(target, refusal.message)]), 400
 
 
 def _department_choices(message: Message) -> list[Any]:
@@ -230,3 +280,5 @@ def audit_log() -> str:
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     security.limit(app, "admin.login", "FEEDBACK_LOGIN_LIMIT")
+    inputs.on_refusal(app, "admin.login", _login_refused)
+    inputs.on_refusal(app, "admin.message_act", _act_refused)

@@ -10,10 +10,11 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from flask import has_request_context, request
+from flask import has_request_context
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..inputs import client_address
 from .models import TIMELINE_ACTIONS, AuditEntry, Message, User, utcnow
 
 CITIZEN = "群众"
@@ -72,7 +73,7 @@ def fields(
         "after": after,
         "note": note,
         "target": target,
-        "ip": request.remote_addr if has_request_context() else None,
+        "ip": client_address() if has_request_context() else None,
     }
 
 

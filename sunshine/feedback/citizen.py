@@ -30,11 +30,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import TooManyRequests
 
+from .. import inputs
 from ..content import Content
 from ..store import get_content
 from . import audit, messages, security
 from .db import get_session
-from .forms import KIND_HELP, FeedbackForm, RateReplyForm, TrackForm, field_problems
+from .forms import KIND_HELP, FeedbackForm, RateReplyForm, TrackForm, field_problems, mark_refused
 from .models import KINDS, RATINGS, Message
 
 bp = Blueprint("feedback", __name__, url_prefix="/feedback")
@@ -282,7 +283,10 @@ def track() -> Any:
         problems = [("number", "受理编号或查询码不正确，请核对后重新输入")]
     else:
         problems = field_problems(form)
-    status = 400 if request.method == "POST" else 200
+    return _track_page(form, problems, 400 if request.method == "POST" else 200)
+
+
+def _track_page(form: TrackForm, problems: list[tuple[str, str]], status: int) -> Any:
     return render_template("feedback/track.html", form=form, problems=problems), status
 
 
@@ -307,10 +311,14 @@ def status(number: str) -> Any:
         else:
             problems = field_problems(form)
         code = 400
+    return _status_page(message, form, problems, code)
+
+
+def _status_page(message: Message, form: RateReplyForm, problems: list[tuple[str, str]], code: int) -> Any:
     return render_template(
         "feedback/status.html",
         message=message,
-        timeline=audit.timeline(db, message),
+        timeline=audit.timeline(get_session(), message),
         form=form,
         problems=problems,
     ), code
@@ -326,6 +334,36 @@ def _refused(message: str, status: int) -> Any:
     return render_template("feedback/refused.html", message=message), status
 
 
+# -- the input policy's refusals (control characters): each form again, as typed minus those characters --
+
+
+def _new_refused(refusal: inputs.Refusal) -> Any:
+    form = FeedbackForm(get_content(), formdata=refusal.form)
+    if not mark_refused(form, refusal):
+        form.form_problems.append(("submit", refusal.message))
+    form.started.data = security.fill_token()
+    return _render_form(form, 400)
+
+
+def _plain_refused(form: Any, refusal: inputs.Refusal) -> list[tuple[str, str]]:
+    if mark_refused(form, refusal):
+        return field_problems(form)
+    return [("submit", refusal.message)]
+
+
+def _track_refused(refusal: inputs.Refusal) -> Any:
+    form = TrackForm(formdata=refusal.form)
+    return _track_page(form, _plain_refused(form, refusal), 400)
+
+
+def _status_refused(refusal: inputs.Refusal) -> Any:
+    number = (request.view_args or {}).get("number", "")
+    if number not in session.get("tracked", []):
+        return redirect(url_for("feedback.track"))
+    form = RateReplyForm(formdata=refusal.form)
+    return _status_page(_message_or_404(number), form, _plain_refused(form, refusal), 400)
+
+
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.extensions[_BLANK_KEY] = _BlankCache(
@@ -334,6 +372,9 @@ def init_app(app: Flask) -> None:
     security.limit(app, "feedback.new", "FEEDBACK_SUBMIT_LIMIT")
     security.limit(app, "feedback.track", "FEEDBACK_TRACK_LIMIT")
     security.limit(app, "feedback.status", "FEEDBACK_TRACK_LIMIT")
+    inputs.on_refusal(app, "feedback.new", _new_refused)
+    inputs.on_refusal(app, "feedback.track", _track_refused)
+    inputs.on_refusal(app, "feedback.status", _status_refused)
 
     @app.errorhandler(CSRFError)
     def _csrf(_exc: CSRFError) -> Any:

@@ -28,6 +28,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 from wtforms.widgets import Select, html_params
 
+from .. import inputs
 from ..content import Content
 from . import security
 from .models import KINDS, RATINGS
@@ -259,6 +260,21 @@ class ActionForm(Form):
 
 def _size(n: int) -> str:
     return f"{n / 1048576:g} MB" if n >= 1048576 else f"{n / 1024:g} KB"
+
+
+def mark_refused(form: FlaskForm, refusal: inputs.Refusal) -> bool:
+    """Put the input policy's message beside each shown field that held refused characters.
+
+    False when none of them is a field the person can see (a hidden field, a
+    name the form does not have): the caller then says it at the top instead.
+    """
+    marked = False
+    for name, message in refusal.fields.items():
+        f = form._fields.get(name)
+        if f is not None and not isinstance(f, HiddenField):
+            f.errors = [*f.errors, message]
+            marked = True
+    return marked
 
 
 def field_problems(form: FlaskForm) -> list[tuple[str, str]]:

@@ -33,6 +33,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from ..privacy import PersonalData
+
 #: The center's time zone: message numbers and deadlines use its local dates.
 TIMEZONE = ZoneInfo("Asia/Shanghai")
 
@@ -231,6 +233,15 @@ class Message(Base):
     urges: Mapped[list[Urge]] = relationship(back_populates="message", order_by="Urge.id")
     reply_by: Mapped[User | None] = relationship()
 
+    def personal_data(self) -> PersonalData:
+        """Everything in this message that identifies a person: what publication must remove.
+
+        The form asks for a name and a phone; a complaint may name a staff
+        member's badge number.  A field added to the form that identifies
+        someone belongs here too.
+        """
+        return PersonalData.of(names=(self.name,), phones=(self.phone,), identifiers=(self.staff_badge,))
+
     @property
     def is_bad_rating(self) -> bool:
         return is_bad_rating(self.kind, self.rating)
@@ -305,6 +316,47 @@ class AuditEntry(Base):
     @property
     def label(self) -> str:
         return ACTIONS.get(self.action, self.action)
+
+
+class StaffSession(Base):
+    """A signed-in staff member's session, checked on every request and revocable at once.
+
+    The browser's cookie (signed by Flask) holds only a random token; the
+    row is keyed by the token's sha256, so a copy of this table does not hold
+    a single usable session.  A session ends at ``expires_at`` (absolute
+    limit), after ``FEEDBACK_SESSION_IDLE_SECONDS`` without a request, or when
+    revoked: at logout, at a password change and when the account is disabled.
+    """
+
+    __tablename__ = "feedback_staff_session"
+
+    #: sha256 hex of the random token in the cookie.
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("feedback_user.id"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    ip: Mapped[str | None] = mapped_column(String(64))
+
+    user: Mapped[User] = relationship()
+
+
+class LoginThrottle(Base):
+    """Failed sign-ins of one account name, counted for every worker and server alike.
+
+    Keyed by the sha256 of the name as typed (known or not, so the answer
+    never tells whether an account exists, and a password typed into the
+    name field is not kept).  After each failure the next attempt is refused
+    until ``blocked_until``; the wait doubles with every failure, up to a cap.
+    """
+
+    __tablename__ = "feedback_login_throttle"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    blocked_until: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Counter(Base):

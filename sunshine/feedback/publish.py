@@ -6,17 +6,17 @@ in server mode, and a static build given ``--feedback-db URL`` renders them too
 pages for the freezer), so a center without a public server still discloses
 its answers.
 
-What a reader never sees: the citizen's phone and full name (only the surname
-and ``**``), the badge number of a staff member complained about, and — in
-the title, message and reply text — anything shaped like a mobile or landline
-number, an 18-digit ID card number or a badge number.
+What a reader never sees: the citizen's full name (only the surname and
+``**``), their phone, the badge number of a staff member complained about —
+in the title, message and reply text too, however it was written there — nor
+anything shaped like a phone or ID number, an e-mail address or a badge
+number (:func:`sunshine.privacy.scrub`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 import weakref
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from ..content import Content, ContentError
 from ..content.problems import Problem
+from ..privacy import mask_name, scrub
 from ..store import get_content
 from . import db
 from .models import S_ANSWERED, S_CLOSED, Message, local_date
@@ -37,51 +38,6 @@ bp = Blueprint("feedback_public", __name__)
 
 #: Replies on one list page.
 PER_PAGE = 20
-#: What every scrubbed span becomes.
-REDACTED = "***"
-
-# Order matters: an ID card number contains digit runs that look like phone numbers.
-_PATTERNS: tuple[re.Pattern[str], ...] = (
-    re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])"),  # 居民身份证号
-    re.compile(r"(?<!\d)0\d{2,3}[-－ ]?\d{7,8}(?!\d)"),  # 固定电话 0571-87654321
-    re.compile(r"(?<!\d)(?:\+?86[-\s]?)?1\d{2}[-\s]?\d{4}[-\s]?\d{4}(?!\d)"),  # 手机 138 1234 5678
-    re.compile(r"(?:工号|警号|胸牌号?|工牌号?)\s*[:：]?\s*[A-Za-z0-9-]{2,16}"),  # 工号：YA-2011
-    re.compile(r"(?<![0-9A-Za-z-])[A-Za-z]{1,3}-?\d{3,6}(?![0-9-])"),  # badge-shaped: YA-2011, A0123
-)
-
-#: Two-character surnames (复姓): the mask keeps both characters.
-_COMPOUND_SURNAMES = frozenset(
-    {
-        *("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒"),
-        *("令狐", "夏侯", "轩辕", "端木", "独孤", "南宫", "西门", "百里", "呼延", "万俟", "闻人", "澹台"),
-    }
-)
-
-
-def mask_name(name: str | None) -> str:
-    """The surname followed by ``**`` (张三 → 张**, 欧阳娜娜 → 欧阳**); no name → 匿名."""
-    name = (name or "").strip()
-    if not name:
-        return "匿名"
-    surname = name[:2] if name[:2] in _COMPOUND_SURNAMES else name[:1]
-    return f"{surname}**"
-
-
-def scrub(
-    text: str | None, *, names: tuple[str | None, ...] = (), badges: tuple[str | None, ...] = ()
-) -> str:
-    """``text`` with phone, ID-card and badge-shaped numbers removed and the given names masked."""
-    out = text or ""
-    for badge in badges:
-        if badge and badge.strip():
-            out = out.replace(badge.strip(), REDACTED)
-    for name in names:
-        # A one-character name would mask every occurrence of a common character: only full names.
-        if name and len(name.strip()) >= 2:
-            out = out.replace(name.strip(), mask_name(name))
-    for pattern in _PATTERNS:
-        out = pattern.sub(REDACTED, out)
-    return out
 
 
 @dataclass(frozen=True)
@@ -100,19 +56,19 @@ class PublicReply:
 
     @classmethod
     def of(cls, message: Message, content: Content) -> PublicReply:
-        private = {"names": (message.name,), "badges": (message.staff_badge,)}
+        private = message.personal_data()
         return cls(
             number=message.number,
             kind=message.kind,
-            title=scrub(message.title, **private),
-            body=scrub(message.body, **private),
+            title=scrub(message.title, private),
+            body=scrub(message.body, private),
             asker=mask_name(message.name),
             department=department_name(content, message.department_id),
             received_on=local_date(message.created_at),
             answered_on=local_date(message.answered_at)
             if message.answered_at
             else local_date(message.created_at),
-            reply=scrub(message.reply, **private),
+            reply=scrub(message.reply, private),
         )
 
 

@@ -13,7 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, current_app
+from flask import Flask, Response, current_app, request
+from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
@@ -39,6 +40,15 @@ DEFAULTS: dict[str, Any] = {
     "FEEDBACK_SUBMIT_LIMIT": "5 per minute;30 per hour",
     "FEEDBACK_TRACK_LIMIT": "20 per minute",
     "FEEDBACK_LOGIN_LIMIT": "10 per minute;50 per hour",
+    # Staff sessions (auth.py): signed out after 30 minutes without a request, and 10 hours after sign-in.
+    "FEEDBACK_SESSION_IDLE_SECONDS": 30 * 60,
+    "FEEDBACK_SESSION_MAX_SECONDS": 10 * 60 * 60,
+    # Failed sign-ins per account (auth.py): 3 free, then 1 s, 2 s, 4 s … at most 5 minutes between
+    # attempts; an account's count is forgotten a day after its last failure, or at a good sign-in.
+    "FEEDBACK_LOGIN_FREE_FAILURES": 3,
+    "FEEDBACK_LOGIN_DELAY_SECONDS": 1,
+    "FEEDBACK_LOGIN_DELAY_MAX_SECONDS": 300,
+    "FEEDBACK_LOGIN_FORGET_SECONDS": 24 * 60 * 60,
     # None: counters in the instance folder, shared by all workers (ratelimit.py); redis:// for several hosts.
     "RATELIMIT_STORAGE_URI": None,
     # A broken counter store must not turn a citizen away: count in memory meanwhile, and log it.
@@ -83,7 +93,31 @@ def init_app(app: Flask) -> None:
     def _headers(response: Response) -> Response:
         for name, value in HEADERS.items():
             response.headers.setdefault(name, value)
+        if request.path.startswith("/admin/"):
+            response.headers["Cache-Control"] = NO_STORE
         return response
+
+    app.session_interface = PrivateSessionInterface()
+
+
+#: Neither the browser nor any cache between may keep the page.
+NO_STORE = "no-store"
+
+
+class PrivateSessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, and ``Cache-Control: no-store`` on every page that read one.
+
+    A page that read the visitor's session shows something of theirs: a
+    citizen's form as they typed it, their receipt, their message's progress,
+    a staff page.  Public pages never read it, so published replies,
+    statistics and the guides stay cacheable.  This is decided here because
+    only here can the session be looked at without marking it read.
+    """
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        if session.accessed:
+            response.headers["Cache-Control"] = NO_STORE
+        super().save_session(app, session, response)
 
 
 def _truthy(value: object) -> bool:

@@ -12,6 +12,8 @@ from sunshine.feedback import auth, db
 from sunshine.feedback.models import Message
 
 PASSWORD = "correct horse battery"
+#: The newest migration: what a fresh database is upgraded to.
+SCHEMA_HEAD = "0004"
 
 
 def soup(html: str | bytes) -> BeautifulSoup:
@@ -67,6 +69,21 @@ def login(client: FlaskClient, username: str, password: str = PASSWORD) -> Any:
     data = form_values(page, "form.login-form")
     data.update(username=username, password=password)
     return client.post("/admin/login", data=data)
+
+
+def act(client: FlaskClient, number: str, action: str, **fields: str) -> FlaskClient:
+    """Post one workflow form from the message page, as a staff member would."""
+    page = soup(client.get(f"/admin/messages/{number}").data)
+    form = next(
+        (f for f in page.select("form.action-form") if f.select_one(f"input[name=action][value={action}]")),
+        None,
+    )
+    assert form is not None, f"no {action} form on the page"
+    data = {i["name"]: i.get("value", "") for i in form.select("input[type=hidden]")}
+    data.update(fields)
+    response = client.post(f"/admin/messages/{number}/act", data=data)
+    assert response.status_code == 303
+    return client
 
 
 def get_message(app: Flask, number: str) -> Message:

@@ -6,7 +6,7 @@ import io
 from collections.abc import Callable
 
 import pytest
-from feedback_helpers import PASSWORD, add_staff, form_values, get_message, login, receipt, soup, submit
+from feedback_helpers import PASSWORD, act, add_staff, form_values, get_message, login, receipt, soup, submit
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -15,21 +15,6 @@ from sunshine.feedback import db
 from sunshine.feedback.models import AuditEntry
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
-
-
-def act(client: FlaskClient, number: str, action: str, **fields: str) -> FlaskClient:
-    """Post one workflow form from the message page, as a staff member would."""
-    page = soup(client.get(f"/admin/messages/{number}").data)
-    form = next(
-        (f for f in page.select("form.action-form") if f.select_one(f"input[name=action][value={action}]")),
-        None,
-    )
-    assert form is not None, f"no {action} form on the page"
-    data = {i["name"]: i.get("value", "") for i in form.select("input[type=hidden]")}
-    data.update(fields)
-    response = client.post(f"/admin/messages/{number}/act", data=data)
-    assert response.status_code == 303
-    return client
 
 
 def flashes(client: FlaskClient, number: str) -> list[str]:

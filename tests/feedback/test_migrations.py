@@ -14,14 +14,23 @@ from typing import Any
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from feedback_helpers import SCHEMA_HEAD
 from sqlalchemy import Engine, MetaData, Table, inspect, select, text
 from sqlalchemy.orm import Session, selectinload
 
 import sunshine.ledger.models  # noqa: F401 - the case ledger's tables are in the same schema
 from sunshine.feedback import db
-from sunshine.feedback.models import Attachment, AuditEntry, Base, Message, Urge
+from sunshine.feedback.models import (
+    Attachment,
+    AuditEntry,
+    Base,
+    LoginThrottle,
+    Message,
+    StaffSession,
+    Urge,
+)
 
-HEAD = "0003"
+HEAD = SCHEMA_HEAD
 #: The revision that still called a message a case.
 BEFORE_RENAME = "0001"
 
@@ -415,3 +424,29 @@ def test_sqlite_rows_pointing_nowhere_stop_the_rename_and_change_nothing(tmp_pat
     rows = _read(engine, list(ROWS_0001))
     assert rows == {**ROWS_0001, "feedback_case": [m for m in MESSAGES if m["id"] != 3]}
     engine.dispose()
+
+
+#: The revision before staff sessions and sign-in counts were kept in the database.
+BEFORE_SESSIONS = "0003"
+SESSION_TABLES = {"feedback_staff_session", "feedback_login_throttle"}
+
+
+def test_staff_session_tables_come_and_go_keeping_every_other_row(engine: Engine) -> None:
+    db.upgrade(engine, BEFORE_SESSIONS)
+    _fill(engine, ROWS_HEAD)
+
+    db.upgrade(engine)
+    assert set(inspect(engine).get_table_names()) >= SESSION_TABLES
+    assert _read(engine, list(ROWS_HEAD)) == ROWS_HEAD
+    now = dt.datetime(2026, 12, 2, 1, tzinfo=dt.UTC)
+    with Session(engine) as session, session.begin():
+        session.add(StaffSession(id="a" * 64, user_id=4, created_at=now, last_seen_at=now, expires_at=now))
+        session.add(LoginThrottle(key="b" * 64, failures=4, last_failure_at=now, blocked_until=now))
+
+    # Going back signs everyone out and forgets the counts; nothing else changes.
+    db.downgrade(engine, BEFORE_SESSIONS)
+    assert not SESSION_TABLES & set(inspect(engine).get_table_names())
+    assert _read(engine, list(ROWS_HEAD)) == ROWS_HEAD
+    db.upgrade(engine)
+    assert differences(engine) == []
+    assert _read(engine, sorted(SESSION_TABLES)) == {table: [] for table in sorted(SESSION_TABLES)}

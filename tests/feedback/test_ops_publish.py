@@ -11,8 +11,9 @@ import pytest
 from flask import Flask
 
 from sunshine.feedback import db
-from sunshine.feedback.publish import PER_PAGE, mask_name, scrub
+from sunshine.feedback.publish import PER_PAGE
 from sunshine.pipeline import build_site
+from sunshine.privacy import PersonalData, mask_name, scrub
 
 pytest_plugins = ["test_ops_support"]
 
@@ -75,7 +76,9 @@ def test_mask_and_scrub() -> None:
     assert mask_name("张三") == "张**"
     assert mask_name("欧阳娜娜") == "欧阳**"
     assert mask_name("  ") == "匿名"
-    text = scrub(f"{NAME}电话{PHONE}，座机{LANDLINE}，身份证{ID_CARD}，工号{BADGE}", names=(NAME,))
+    text = scrub(
+        f"{NAME}电话{PHONE}，座机{LANDLINE}，身份证{ID_CARD}，工号{BADGE}", PersonalData(names=(NAME,))
+    )
     assert_anonymous(text)
     assert text.startswith("欧阳**电话***")
     # Message numbers, dates and amounts are not personal data and stay.

@@ -23,7 +23,7 @@ def test_the_ledger_revision_up_and_down(db_url: str | None, tmp_path: Path, led
             conn.execute(text("INSERT INTO feedback_counter (key, value) VALUES ('TS-20241008', 3)"))
         assert not LEDGER_TABLES & set(inspect(engine).get_table_names())
         db.upgrade(engine)
-        assert db.current_revision(engine) == "0003"
+        assert db.current_revision(engine) >= "0003"
         assert set(inspect(engine).get_table_names()) >= LEDGER_TABLES
         index = ledger_index(read_content(ledger_content))
         result = Importer(engine, index, clock=lambda: NOW).run(
